@@ -3,7 +3,7 @@
  * {@link AudioCodec}s: 8 kHz mono, one byte per sample (RFC 3551 §4.5.14).
  */
 import { invalidOption, VoxwireError } from '../errors.js';
-import { decodeALaw, decodeMuLaw, encodeALaw, encodeMuLaw } from './g711.js';
+import { decodeALaw, decodeMuLaw, encodeALaw, encodeMuLaw } from '../audio/g711.js';
 import type { AudioCodec, CodecInfo } from './types.js';
 
 /** Samples per 10 ms at 8 kHz. */

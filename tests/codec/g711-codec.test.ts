@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeALaw, decodeMuLaw, encodeALaw, encodeMuLaw } from '../../src/codec/g711.js';
+import { decodeALaw, decodeMuLaw, encodeALaw, encodeMuLaw } from '../../src/audio/g711.js';
 import { createPcmaCodec, createPcmuCodec, G711Codec } from '../../src/codec/g711-codec.js';
 import type { AudioCodec } from '../../src/codec/types.js';
 import { isVoxwireError, type VoxwireErrorCode } from '../../src/errors.js';

@@ -1,7 +1,8 @@
 /**
- * G.711 μ-law and A-law (ITU-T G.711), bit-exact with the ITU-T G.191 software tools (STL `g711.c`:
- * `ulaw_compress`, `ulaw_expand`, `alaw_compress`, `alaw_expand`) for every 16-bit input and every
- * 8-bit code.
+ * G.711 μ-law and A-law companding (ITU-T G.711): the sample format of the pcmu/pcma codecs and of
+ * μ-law/A-law WAV files, so it lives with the audio primitives. Bit-exact with the ITU-T G.191
+ * software tools (STL `g711.c`: `ulaw_compress`, `ulaw_expand`, `alaw_compress`, `alaw_expand`)
+ * for every 16-bit input and every 8-bit code.
  *
  * The one subtle point is the sign: G.191 takes the magnitude of a negative sample as its one's
  * complement (`~x`, i.e. `-x - 1`), not `-x`. Packages that fold with `-x` (alawmulaw, the classic

@@ -9,7 +9,7 @@ import {
   encodeALawSample,
   encodeMuLaw,
   encodeMuLawSample,
-} from '../../src/codec/g711.js';
+} from '../../src/audio/g711.js';
 import { isVoxwireError } from '../../src/errors.js';
 
 /*
