@@ -7,8 +7,8 @@
  */
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
-import { VoxwireError } from '../../src/errors.js';
-import type { DatagramChannel, Transport, TransportEvents } from '../../src/transport/types.js';
+import type { DatagramChannel, Transport, TransportEvents } from '../../src/index.js';
+import { VoxwireError } from '../../src/index.js';
 
 const HEADER_BYTES = 3;
 const MAX_PAYLOAD_BYTES = 0xffff;

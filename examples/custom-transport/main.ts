@@ -6,7 +6,7 @@
  */
 import { connect, createServer, type Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import type { DatagramChannel, Transport } from '../../src/transport/types.js';
+import type { DatagramChannel, Transport } from '../../src/index.js';
 import { DuplexTransport } from './duplex-transport.js';
 
 /** A datagram as one end saw it. */

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   createCallAnswer,
   createOffer,
-  listCodecs,
+  mediaCodecs,
   negotiated,
   parseSdp,
   type SdpCodec,
@@ -71,7 +71,7 @@ describe.runIf(peerAvailable('ffmpeg'))('SDP written by ffmpeg (generated now)',
     const { sdp, port } = await ffmpegSdp(['-ar', '8000', '-c:a', 'pcm_mulaw']);
     const offer = parseSdp(sdp);
     expect(parseSdp(writeSdp(offer))).toEqual(offer);
-    expect(listCodecs(offer.media[0])).toEqual([
+    expect(mediaCodecs(offer.media[0])).toEqual([
       { payloadType: 0, encodingName: 'PCMU', clockRateHz: 8000, channels: 1, fmtp: '' },
     ]);
     const { answer, negotiated: n } = createCallAnswer(offer, LOCAL);
@@ -95,7 +95,7 @@ describe.runIf(peerAvailable('ffmpeg'))('SDP written by ffmpeg (generated now)',
   it('pcm_alaw at the source rate (44.1 kHz): dynamic PT with rtpmap, not G.711/8000, so incompatible', async () => {
     const { sdp } = await ffmpegSdp(['-c:a', 'pcm_alaw']);
     const offer = parseSdp(sdp);
-    const [codec] = listCodecs(offer.media[0]);
+    const [codec] = mediaCodecs(offer.media[0]);
     expect(codec).toMatchObject({ encodingName: 'PCMA', clockRateHz: 44100, channels: 1 });
     expect(codec.payloadType).toBeGreaterThanOrEqual(96);
     expect(() => createCallAnswer(offer, LOCAL)).toThrow(

@@ -6,7 +6,7 @@ import {
   createAnswer,
   createCallAnswer,
   createOffer,
-  listCodecs,
+  mediaCodecs,
   negotiated,
   parseSdp,
   type SdpCodec,
@@ -380,7 +380,7 @@ describe('createAnswer against real offers', () => {
       remoteRtpPort: 8000,
       remoteRtcpPort: 8000,
     });
-    expect(listCodecs(answer.media[0]).map((c) => c.encodingName)).toEqual(['opus', 'red']);
+    expect(mediaCodecs(answer.media[0]).map((c) => c.encodingName)).toEqual(['opus', 'red']);
   });
 
   it('disabled m-line in the offer (port 0) is rejected, and negotiated() without a common audio throws', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   effectiveConnection,
   effectiveDirection,
-  listCodecs,
+  mediaCodecs,
   parseSdp,
   writeSdp,
 } from '../../src/transport/sdp/index.js';
@@ -54,7 +54,7 @@ describe('parseSdp fields', () => {
     expect(m).toMatchObject({ type: 'audio', port: 45678, protocol: 'RTP/AVP', formats: ['0'] });
     expect(m.bandwidths).toEqual([{ type: 'AS', value: 64 }]);
     expect(m.rtpMaps).toEqual([]);
-    expect(listCodecs(m)).toEqual([
+    expect(mediaCodecs(m)).toEqual([
       { payloadType: 0, encodingName: 'PCMU', clockRateHz: 8000, channels: 1, fmtp: '' },
     ]);
   });
@@ -77,14 +77,14 @@ describe('parseSdp fields', () => {
     expect(m.ptimeMs).toBe(20);
     expect(m.rtcp).toEqual({ port: 16601, netType: 'IN', addressType: 'IP4', address: '203.0.113.8' });
     expect(effectiveConnection(d, m)?.address).toBe('203.0.113.7');
-    expect(listCodecs(m).map((c) => `${c.payloadType}:${c.encodingName}/${c.clockRateHz}`)).toEqual([
+    expect(mediaCodecs(m).map((c) => `${c.payloadType}:${c.encodingName}/${c.clockRateHz}`)).toEqual([
       '0:PCMU/8000',
       '18:G729/8000',
       '9:G722/8000',
       '8:PCMA/8000',
       '101:telephone-event/8000',
     ]);
-    expect(listCodecs(m)[4].fmtp).toBe('0-15');
+    expect(mediaCodecs(m)[4].fmtp).toBe('0-15');
   });
 
   it('reads Asterisk maxptime and explicit sendrecv', () => {
@@ -98,7 +98,7 @@ describe('parseSdp fields', () => {
     const d = parseSdp(sdpFixture('sip-linphone.sdp'));
     expect(d.attributes[0].name).toBe('rtcp-xr');
     const m = d.media[0];
-    const g729 = listCodecs(m).find((c) => c.payloadType === 18);
+    const g729 = mediaCodecs(m).find((c) => c.payloadType === 18);
     expect(g729).toEqual({
       payloadType: 18,
       encodingName: 'G729',
@@ -132,7 +132,7 @@ describe('parseSdp fields', () => {
     expect(l16.media).toHaveLength(2);
     expect(effectiveConnection(l16, l16.media[0])?.address).toBe('239.255.12.42');
     expect(effectiveConnection(l16, l16.media[1])?.address).toBe('192.0.2.11');
-    expect(listCodecs(l16.media[1])[0]).toMatchObject({
+    expect(mediaCodecs(l16.media[1])[0]).toMatchObject({
       encodingName: 'L16',
       clockRateHz: 44100,
       channels: 2,
@@ -154,7 +154,7 @@ describe('parseSdp fields', () => {
     expect(audio.attributes.map((a) => a.name)).toContain('fingerprint');
     expect(audio.attributes.filter((a) => a.name === 'candidate')).toHaveLength(2);
     expect(audio.attributes.find((a) => a.name === 'rtcp-rsize')).toEqual({ name: 'rtcp-rsize' });
-    const red = listCodecs(audio).find((c) => c.encodingName === 'red');
+    const red = mediaCodecs(audio).find((c) => c.encodingName === 'red');
     expect(red).toEqual({
       payloadType: 63,
       encodingName: 'red',

@@ -42,7 +42,7 @@ const AUXILIARY = new Set(['red', 'telephone-event', 'cn', 'ulpfec', 'flexfec', 
  * @param media - A parsed media section.
  * @returns A new array.
  */
-export function listCodecs(media: SdpMedia): SdpCodec[] {
+export function mediaCodecs(media: SdpMedia): SdpCodec[] {
   const codecs: SdpCodec[] = [];
   for (const format of media.formats) {
     if (!/^\d+$/.test(format)) continue;

@@ -5,7 +5,7 @@
 export {
   AUDIO_LEVEL_URI,
   isAuxiliaryCodec,
-  listCodecs,
+  mediaCodecs,
   STATIC_AUDIO_PAYLOAD_TYPES,
   sameCodec,
   sdpCodecFromInfo,

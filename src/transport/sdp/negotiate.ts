@@ -1,5 +1,5 @@
 import { invalidOption, VoxwireError } from '../../errors.js';
-import { AUDIO_LEVEL_URI, isAuxiliaryCodec, listCodecs, sameCodec } from './codecs.js';
+import { AUDIO_LEVEL_URI, isAuxiliaryCodec, mediaCodecs, sameCodec } from './codecs.js';
 import { answerDirection } from './direction.js';
 import { type NegotiatedAudio, negotiated } from './negotiated.js';
 import {
@@ -156,7 +156,7 @@ function answerAudio(
   r: ResolvedEndpoint,
   audioLevel: boolean,
 ): SdpMedia | string {
-  const offered = listCodecs(m);
+  const offered = mediaCodecs(m);
   let chosen: SdpCodec | undefined;
   let local: SdpCodec | undefined;
   for (const codec of offered) {

@@ -1,5 +1,5 @@
 import { VoxwireError } from '../../errors.js';
-import { AUDIO_LEVEL_URI, isAuxiliaryCodec, listCodecs, sameCodec } from './codecs.js';
+import { AUDIO_LEVEL_URI, isAuxiliaryCodec, mediaCodecs, sameCodec } from './codecs.js';
 import { canReceiveDirection, canSendDirection } from './direction.js';
 import {
   effectiveConnection,
@@ -83,8 +83,8 @@ export function negotiated(
   if (lm.type !== 'audio' || rm.type !== 'audio')
     incompatible(`media section ${index} is not audio on both sides`);
   if (lm.port === 0 || rm.port === 0) incompatible(`media section ${index} was rejected (port 0)`);
-  const localCodecs = listCodecs(lm);
-  const remoteCodecs = listCodecs(rm);
+  const localCodecs = mediaCodecs(lm);
+  const remoteCodecs = mediaCodecs(rm);
   let sendCodec: SdpCodec | undefined;
   let receiveCodec: SdpCodec | undefined;
   for (const codec of remoteCodecs) {

@@ -28,7 +28,7 @@ import { lineRank } from './write.js';
  *
  * Tolerates CRLF, LF or CR line ends, trailing whitespace, blank lines, a missing final newline,
  * unknown line types and unknown attributes (kept raw). Static RTP payload types need no
- * `a=rtpmap` (see {@link listCodecs}). A repeated single-valued attribute (`ptime`, `mid`, …) keeps
+ * `a=rtpmap` (see {@link mediaCodecs}). A repeated single-valued attribute (`ptime`, `mid`, …) keeps
  * the first one typed and the rest in `attributes`.
  *
  * @param sdp - The SDP text, at most {@link SDP_MAX_LENGTH} characters.
