@@ -2,8 +2,9 @@
  * The G.711 codecs `pcmu` (μ-law, RTP payload type 0) and `pcma` (A-law, payload type 8) as
  * {@link AudioCodec}s: 8 kHz mono, one byte per sample (RFC 3551 §4.5.14).
  */
-import { invalidOption, VoxwireError } from '../errors.js';
+
 import { decodeALaw, decodeMuLaw, encodeALaw, encodeMuLaw } from '../audio/g711.js';
+import { invalidOption, VoxwireError } from '../errors.js';
 import type { AudioCodec, CodecInfo } from './types.js';
 
 /** Samples per 10 ms at 8 kHz. */
