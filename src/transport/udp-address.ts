@@ -6,7 +6,14 @@ import { invalidOption, VoxwireError } from '../errors.js';
  * A UDP address: `'host:port'` (`'[v6]:port'` for IPv6, e.g. `'[::1]:5004'`) or `{ address, port }`
  * (IPv6 without brackets there).
  */
-export type UdpAddress = string | { readonly address: string; readonly port: number };
+export type UdpAddress =
+  | string
+  | {
+      /** Host name or IP literal (IPv6 without brackets). */
+      readonly address: string;
+      /** UDP port, 0–65535 (0 = any free port where binding). */
+      readonly port: number;
+    };
 
 /** A resolved UDP endpoint. */
 export interface UdpEndpoint {

@@ -30,7 +30,13 @@ export interface GilbertElliottLoss {
 }
 
 /** The loss model of a path; `{ model: 'none' }` loses nothing. */
-export type LossModel = { readonly model: 'none' } | BernoulliLoss | GilbertElliottLoss;
+export type LossModel =
+  | {
+      /** No loss. */
+      readonly model: 'none';
+    }
+  | BernoulliLoss
+  | GilbertElliottLoss;
 
 /**
  * How per-packet jitter is drawn around the base delay:

@@ -37,8 +37,20 @@ export type RedParseFailure = 'empty' | 'truncated-header' | 'block-past-end';
 
 /** Result of {@link parseRed}: the blocks, or why the payload is malformed (count it, do not throw). */
 export type RedParseResult =
-  | { readonly ok: true; readonly blocks: RedBlock[] }
-  | { readonly ok: false; readonly reason: RedParseFailure; readonly message: string };
+  | {
+      /** The payload parsed. */
+      readonly ok: true;
+      /** Redundant blocks oldest first, the primary last. */
+      readonly blocks: RedBlock[];
+    }
+  | {
+      /** The payload was rejected. */
+      readonly ok: false;
+      /** Why, as a stable code. */
+      readonly reason: RedParseFailure;
+      /** Why, in words. */
+      readonly message: string;
+    };
 
 /** True when a redundant block of `payloadBytes` at `timestampOffset` can be written. */
 export function redBlockFits(payloadBytes: number, timestampOffset: number): boolean {

@@ -19,8 +19,20 @@ type MutableFrame = { -readonly [K in keyof RedFrame]: RedFrame[K] };
 
 /** Result of {@link RedRecovery.push}; the object and its frames are reused by the next push. */
 export type RedRecoveryResult =
-  | { readonly ok: true; readonly frames: readonly RedFrame[] }
-  | { readonly ok: false; readonly reason: RedParseFailure; readonly message: string };
+  | {
+      /** The packet was usable. */
+      readonly ok: true;
+      /** Frames to decode, oldest first: recovered ones, then the primary. */
+      readonly frames: readonly RedFrame[];
+    }
+  | {
+      /** The packet was rejected (and counted). */
+      readonly ok: false;
+      /** Why, as a stable code. */
+      readonly reason: RedParseFailure;
+      /** Why, in words. */
+      readonly message: string;
+    };
 
 /** Options of {@link RedRecovery}. */
 export interface RedRecoveryOptions {

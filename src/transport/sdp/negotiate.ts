@@ -100,7 +100,12 @@ export function createAnswer(offer: SessionDescription, options: SdpAnswerOption
 export function createCallAnswer(
   offer: SessionDescription,
   options: SdpAnswerOptions,
-): { answer: SessionDescription; negotiated: NegotiatedAudio } {
+): {
+  /** The answer to send back. */
+  answer: SessionDescription;
+  /** What the call will use. */
+  negotiated: NegotiatedAudio;
+} {
   const { description, accepted, reasons } = answer(offer, options);
   if (accepted < 0) {
     throw new VoxwireError(
