@@ -1,0 +1,123 @@
+/**
+ * What the playout did for one 10 ms pull (NetEQ's operations):
+ * - `'normal'`: decoded audio played as it is;
+ * - `'expand'`: a packet was missing; audio concealed by extrapolation (PLC);
+ * - `'merge'`: audio returned after concealment and was blended into it;
+ * - `'accelerate'`: the buffer was above target; a pitch period was removed (time-compression);
+ * - `'preemptive-expand'`: the buffer was below target; a pitch period was added;
+ * - `'comfort-noise'`: the sender is silent (DTX, RFC 3389); background noise was generated;
+ * - `'silence'`: nothing to play yet (before the first packet, after a reset).
+ */
+export type PlayoutOperation =
+  | 'normal'
+  | 'expand'
+  | 'merge'
+  | 'accelerate'
+  | 'preemptive-expand'
+  | 'comfort-noise'
+  | 'silence';
+
+/** Where the next packet in the buffer stands relative to the audio that is due. */
+export type NextPacketState =
+  /** Nothing in the buffer. */
+  | 'none'
+  /** The packet continues exactly where the decoded audio ends. */
+  | 'on-time'
+  /** The packet starts later: a gap (loss, or a silence when {@link DecisionInput.silenceGap}). */
+  | 'future';
+
+/** Everything the decision looks at. All lengths in output samples. */
+export interface DecisionInput {
+  /** True once the stream has started playing (false: waiting for the first packet). */
+  readonly started: boolean;
+  /** Decoded samples not yet played. */
+  readonly futureSamples: number;
+  /** Samples one pull emits (10 ms). */
+  readonly frameSamples: number;
+  /** Smoothed buffer level: decoded not yet played plus the packets held. */
+  readonly bufferLevelSamples: number;
+  /** The target level (target delay). */
+  readonly targetLevelSamples: number;
+  /** Duration of one packet. */
+  readonly packetSamples: number;
+  /** State of the next packet. */
+  readonly next: NextPacketState;
+  /** For `'future'`: how far ahead the packet starts. */
+  readonly leapSamples: number;
+  /** True when the gap before the next packet is a sender silence (DTX), not a loss. */
+  readonly silenceGap: boolean;
+  /** True while comfort noise / DTX is in force (a CN packet or a DTX frame was the last one). */
+  readonly comfortNoise: boolean;
+  /** What the previous pull did. */
+  readonly lastOperation: PlayoutOperation;
+  /** Samples concealed (expand) or noise generated since real audio last played. */
+  readonly generatedSamples: number;
+  /** Longest a concealment waits for a packet that is due later before jumping to it. */
+  readonly maxWaitSamples: number;
+  /** False while the minimum interval between two time-stretches has not passed. */
+  readonly timeStretchAllowed: boolean;
+}
+
+/**
+ * Chooses the operation of one pull from the buffer's state (NetEQ `decision_logic` style). Pure:
+ * the same input always gives the same operation. Hysteresis: time-stretching starts only outside
+ * the band `[low, high]` around the target (low = max(¾·target, target − 85 ms), high =
+ * max(target, low + one packet)), on a smoothed level, and at most once per minimum interval.
+ */
+export function decide(s: DecisionInput): PlayoutOperation {
+  if (!s.started) return 'silence';
+  const haveFrame = s.futureSamples >= s.frameSamples;
+  if (s.next === 'none') {
+    if (haveFrame) return 'normal';
+    return s.comfortNoise ? 'comfort-noise' : 'expand';
+  }
+  if (s.comfortNoise || (s.next === 'future' && s.silenceGap)) {
+    if (haveFrame) return 'normal';
+    // Waiting costs nothing in silence: resume once the buffer reached the target or the silence is covered.
+    const resume =
+      s.next === 'on-time' ||
+      s.bufferLevelSamples >= s.targetLevelSamples ||
+      s.leapSamples <= s.generatedSamples ||
+      s.generatedSamples >= s.maxWaitSamples * 4;
+    if (!resume) return s.comfortNoise ? 'comfort-noise' : 'expand';
+    return s.lastOperation === 'expand' ? 'merge' : 'normal';
+  }
+  if (s.next === 'on-time') {
+    if (s.lastOperation === 'expand' && !haveFrame) return 'merge';
+    return timeStretch(s);
+  }
+  // A gap ahead that is a loss.
+  if (haveFrame) return 'normal';
+  if (s.lastOperation === 'expand' || s.lastOperation === 'merge') {
+    if (s.leapSamples <= s.generatedSamples || s.generatedSamples >= s.maxWaitSamples) return 'merge';
+    // Far above target: jump the gap now rather than conceal all of it.
+    if (s.bufferLevelSamples - s.leapSamples >= s.targetLevelSamples && s.lastOperation === 'expand') {
+      return 'merge';
+    }
+  }
+  return 'expand';
+}
+
+/** Low and high limits of the band without time-stretching, output samples. */
+export function stretchLimits(
+  targetLevelSamples: number,
+  packetSamples: number,
+  sampleRateHz: number,
+): {
+  /** Below this level (samples) the playout stretches (preemptive expand). */
+  low: number;
+  /** Above this level (samples) the playout accelerates. */
+  high: number;
+} {
+  const low = Math.max((targetLevelSamples * 3) / 4, targetLevelSamples - (85 * sampleRateHz) / 1000);
+  const high = Math.max(targetLevelSamples, low + packetSamples);
+  return { low, high };
+}
+
+function timeStretch(s: DecisionInput): PlayoutOperation {
+  if (!s.timeStretchAllowed) return 'normal';
+  const { low, high } = stretchLimits(s.targetLevelSamples, s.packetSamples, s.frameSamples * 100);
+  if (s.bufferLevelSamples >= high) return 'accelerate';
+  if (s.bufferLevelSamples < low) return 'preemptive-expand';
+  return 'normal';
+}

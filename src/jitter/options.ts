@@ -1,0 +1,140 @@
+import type { AudioCodec } from '../codec/types.js';
+import { invalidOption } from '../errors.js';
+
+/**
+ * Tuning of the delay manager (NetEQ's `DelayManager`/`UnderrunOptimizer` model). Defaults are
+ * documented per field; change them only with a measurement (`npx tsx bench/run.ts playout`).
+ */
+export interface DelayManagerConfig {
+  /** Quantile of the per-interval peak relative delay taken as the target, 0.5–0.999. Default 0.95. */
+  quantile?: number;
+  /** Histogram forgetting factor per interval, 0.9–0.9999 (closer to 1: slower decay). Default 0.98. */
+  forgetFactor?: number;
+  /** Interval whose peak relative delay feeds the histogram, ms, 20–5000. Default 500. */
+  intervalMs?: number;
+  /** Window in which the fastest packet is the reference of relative delay, ms, 200–10000. Default 2000. */
+  windowMs?: number;
+  /** Histogram bucket width, ms, 1–50. Default 5. */
+  bucketMs?: number;
+  /** Target before any statistics, ms. Default 80 (NetEQ's start delay). */
+  startDelayMs?: number;
+}
+
+/** Options of `createPlayout`. Only `codec` is required. */
+export interface PlayoutOptions {
+  /** The codec that decodes the stream's payloads; its `sampleRateHz` is the output rate. Mono only. */
+  codec: AudioCodec;
+  /** Lowest target delay, ms, 0–10000. Default 0. */
+  minDelayMs?: number;
+  /** Highest target delay, ms, ≥ minDelayMs and ≤ 10000. Default 2000. */
+  maxDelayMs?: number;
+  /** Packets held at most; a full buffer is flushed (NetEQ's policy), 8–2000. Default 200. */
+  maxPackets?: number;
+  /**
+   * A timestamp that moves this far from where arrival times say it should be resets the stream
+   * (no loss is counted), ms, 500–600000. Default 5000.
+   */
+  timestampJumpResetMs?: number;
+  /** RTP payload type of RFC 3389 comfort noise, 0–127, or -1 for none. Default 13. */
+  comfortNoisePayloadType?: number;
+  /**
+   * RTP payload type of RFC 2198 RED carrying this codec, 0–127, or -1 for none. RED packets are
+   * unpacked and lost packets rebuilt from redundancy before concealment is used. Default -1.
+   */
+  redPayloadType?: number;
+  /** Delay-manager tuning. */
+  delay?: DelayManagerConfig;
+}
+
+/** {@link DelayManagerConfig} with every field set. @internal */
+export type ResolvedDelayConfig = Required<DelayManagerConfig> & { minDelayMs: number; maxDelayMs: number };
+
+/** {@link PlayoutOptions} with every field set. @internal */
+export interface ResolvedPlayoutOptions {
+  codec: AudioCodec;
+  maxPackets: number;
+  timestampJumpResetMs: number;
+  comfortNoisePayloadType: number;
+  redPayloadType: number;
+  delay: ResolvedDelayConfig;
+}
+
+const KNOWN = new Set([
+  'codec',
+  'minDelayMs',
+  'maxDelayMs',
+  'maxPackets',
+  'timestampJumpResetMs',
+  'comfortNoisePayloadType',
+  'redPayloadType',
+  'delay',
+]);
+
+function range(name: string, value: unknown, lo: number, hi: number, integer = false): number {
+  if (typeof value !== 'number' || !(value >= lo && value <= hi) || (integer && !Number.isInteger(value))) {
+    invalidOption(name, value, `must be ${integer ? 'an integer' : 'a number'} ${lo}–${hi}`);
+  }
+  return value;
+}
+
+/**
+ * Fills defaults and validates a delay configuration.
+ * @throws VoxwireError `ERR_INVALID_OPTION` naming the option, the value and the allowed range.
+ * @internal
+ */
+export function resolveDelayConfig(
+  d: DelayManagerConfig = {},
+  minDelayMs = 0,
+  maxDelayMs = 2000,
+): ResolvedDelayConfig {
+  if (typeof d !== 'object' || d === null) invalidOption('delay', d, 'must be an object');
+  range('minDelayMs', minDelayMs, 0, 10000);
+  range('maxDelayMs', maxDelayMs, minDelayMs, 10000);
+  return {
+    minDelayMs,
+    maxDelayMs,
+    quantile: range('delay.quantile', d.quantile ?? 0.95, 0.5, 0.999),
+    forgetFactor: range('delay.forgetFactor', d.forgetFactor ?? 0.98, 0.9, 0.9999),
+    intervalMs: range('delay.intervalMs', d.intervalMs ?? 500, 20, 5000),
+    windowMs: range('delay.windowMs', d.windowMs ?? 2000, 200, 10000),
+    bucketMs: range('delay.bucketMs', d.bucketMs ?? 5, 1, 50),
+    startDelayMs: range('delay.startDelayMs', d.startDelayMs ?? 80, 0, 10000),
+  };
+}
+
+/**
+ * Fills defaults and validates {@link PlayoutOptions}.
+ * @throws VoxwireError `ERR_INVALID_OPTION` naming the option, the value and the allowed range.
+ * @internal
+ */
+export function resolvePlayoutOptions(options: PlayoutOptions): ResolvedPlayoutOptions {
+  if (typeof options !== 'object' || options === null) invalidOption('options', options, 'must be an object');
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key))
+      invalidOption(key, (options as unknown as Record<string, unknown>)[key], 'unknown option');
+  }
+  const codec = options.codec;
+  if (typeof codec !== 'object' || codec === null || typeof codec.decode !== 'function') {
+    invalidOption('codec', codec, 'must be an AudioCodec');
+  }
+  if (codec.info.channels !== 1) invalidOption('codec', codec.info.name, 'the playout takes mono codecs');
+  if (codec.info.sampleRateHz % 100 !== 0) {
+    invalidOption('codec', codec.info.sampleRateHz, 'sampleRateHz must be a multiple of 100 Hz');
+  }
+  const minDelayMs = range('minDelayMs', options.minDelayMs ?? 0, 0, 10000);
+  const maxDelayMs = range('maxDelayMs', options.maxDelayMs ?? 2000, minDelayMs, 10000);
+  return {
+    codec,
+    maxPackets: range('maxPackets', options.maxPackets ?? 200, 8, 2000, true),
+    timestampJumpResetMs: range('timestampJumpResetMs', options.timestampJumpResetMs ?? 5000, 500, 600000),
+    comfortNoisePayloadType: range(
+      'comfortNoisePayloadType',
+      options.comfortNoisePayloadType ?? 13,
+      -1,
+      127,
+      true,
+    ),
+    redPayloadType: range('redPayloadType', options.redPayloadType ?? -1, -1, 127, true),
+    delay: resolveDelayConfig(options.delay, minDelayMs, maxDelayMs),
+  };
+}
