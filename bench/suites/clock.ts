@@ -8,7 +8,9 @@ import { type BenchTable, fixed } from '../lib.js';
 
 const PERIOD_MS = 20;
 
-async function measureTicker(seconds: number): Promise<{ driftMs: number; maxLateMs: number; ticks: number }> {
+async function measureTicker(
+  seconds: number,
+): Promise<{ driftMs: number; maxLateMs: number; ticks: number }> {
   const clock = new RealClock({ keepAlive: true });
   const total = (seconds * 1000) / PERIOD_MS;
   const start = clock.now();
@@ -28,7 +30,9 @@ async function measureTicker(seconds: number): Promise<{ driftMs: number; maxLat
   return { driftMs: last, maxLateMs, ticks: total };
 }
 
-async function measureSetInterval(seconds: number): Promise<{ driftMs: number; maxLateMs: number; ticks: number }> {
+async function measureSetInterval(
+  seconds: number,
+): Promise<{ driftMs: number; maxLateMs: number; ticks: number }> {
   const total = (seconds * 1000) / PERIOD_MS;
   const start = performance.now();
   let n = 0;

@@ -12,9 +12,11 @@ describe('RealClock', () => {
   it('cancelled timers never fire', async () => {
     const clock = new RealClock();
     let fired = false;
-    clock.setTimeout(() => {
-      fired = true;
-    }, 5).cancel();
+    clock
+      .setTimeout(() => {
+        fired = true;
+      }, 5)
+      .cancel();
     await new Promise((resolve) => clock.setTimeout(() => resolve(undefined), 30));
     expect(fired).toBe(false);
   });
