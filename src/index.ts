@@ -231,7 +231,6 @@ export type {
 export {
   AUDIO_LEVEL_URI,
   answerDirection,
-  audioLevelDbov,
   canReceiveDirection,
   canSendDirection,
   classifyDatagram,

@@ -8,7 +8,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as alawmulawModule from 'alawmulaw';
-import { decodeALaw, decodeMuLaw, encodeALaw, encodeMuLaw } from '../../src/audio/g711.js';
+import {
+  decodeALaw,
+  decodeMuLaw,
+  encodeALaw,
+  encodeMuLaw,
+  readWav,
+  wavToInt16,
+} from '../../src/audio/index.js';
 import { type BenchTable, fixed } from '../lib.js';
 
 const FRAME_SAMPLES = 160; // 20 ms at 8 kHz
@@ -16,23 +23,12 @@ const FRAME_SAMPLES = 160; // 20 ms at 8 kHz
 // Node resolves alawmulaw to its UMD build (CommonJS: everything under `default`); bundlers to ESM.
 const { alaw, mulaw } = (alawmulawModule as { default?: typeof alawmulawModule }).default ?? alawmulawModule;
 
-/** 16-bit samples of a mono PCM WAV (the shared speech material: plain RIFF, `fmt ` then `data`). */
+/** The shared speech material as 16-bit samples. */
 function readSpeech(): Int16Array {
   const here = dirname(fileURLToPath(import.meta.url));
-  const bytes = readFileSync(join(here, '..', '..', '..', 'shared', 'media', 'speech-a-8k.wav'));
-  let offset = 12;
-  while (offset + 8 <= bytes.length) {
-    const id = bytes.toString('latin1', offset, offset + 4);
-    const size = bytes.readUInt32LE(offset + 4);
-    if (id === 'data') {
-      const count = Math.min(size, bytes.length - offset - 8) >> 1;
-      const out = new Int16Array(count);
-      for (let i = 0; i < count; i++) out[i] = bytes.readInt16LE(offset + 8 + 2 * i);
-      return out;
-    }
-    offset += 8 + size + (size & 1);
-  }
-  throw new Error('speech-a-8k.wav: no data chunk');
+  return wavToInt16(
+    readWav(readFileSync(join(here, '..', '..', '..', 'shared', 'media', 'speech-a-8k.wav'))),
+  );
 }
 
 interface Law {

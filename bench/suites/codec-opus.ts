@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readWav, wavToInt16 } from '../../src/audio/index.js';
 import { createOpusCodec } from '../../src/codec/opus.js';
 import { type BenchTable, fixed } from '../lib.js';
 
@@ -23,19 +24,9 @@ const RATE = 48000;
 const FRAME = 960;
 const MIN_CPU_S = 1;
 
-/** The samples of a 16-bit mono PCM WAV file (a minimal chunk walk, enough for the shared media). */
+/** The samples of a mono WAV file as 16-bit PCM. */
 function readPcm16(path: string): Int16Array {
-  const bytes = readFileSync(path);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 12; at + 8 <= bytes.length; ) {
-    const size = view.getUint32(at + 4, true);
-    if (bytes.toString('latin1', at, at + 4) === 'data') {
-      const start = bytes.byteOffset + at + 8;
-      return new Int16Array(bytes.buffer.slice(start, start + (size & ~1)));
-    }
-    at += 8 + size + (size & 1);
-  }
-  throw new Error(`${path}: no data chunk`);
+  return wavToInt16(readWav(readFileSync(path)));
 }
 
 function cpuSeconds(): number {

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeWav } from '../../src/audio/index.js';
 import {
   BackgroundNoiseEstimator,
   ComfortNoiseGenerator,
@@ -20,23 +21,8 @@ import { type BenchTable, fixed, measureRate } from '../lib.js';
 
 const METRICS = join(process.cwd(), '..', 'shared', 'tools', 'quality', 'metrics.py');
 
-function wav(samples: Float32Array, rate: number): Buffer {
-  const data = Buffer.alloc(44 + samples.length * 2);
-  data.write('RIFF', 0);
-  data.writeUInt32LE(36 + samples.length * 2, 4);
-  data.write('WAVEfmt ', 8);
-  data.writeUInt32LE(16, 16);
-  data.writeUInt16LE(1, 20);
-  data.writeUInt16LE(1, 22);
-  data.writeUInt32LE(rate, 24);
-  data.writeUInt32LE(rate * 2, 28);
-  data.writeUInt16LE(2, 32);
-  data.writeUInt16LE(16, 34);
-  data.write('data', 36);
-  data.writeUInt32LE(samples.length * 2, 40);
-  for (let i = 0; i < samples.length; i++)
-    data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32768))), 44 + 2 * i);
-  return data;
+function wav(samples: Float32Array, rate: number): Uint8Array {
+  return encodeWav({ sampleRateHz: rate, channels: 1, samples, encoding: 'pcm16' });
 }
 
 function metric(command: string, ref: string, deg: string, key: string): number {

@@ -14,7 +14,7 @@
  * (`~x >> n === ~(x >> n)`), so the table covers negative samples exactly. Decoders use 256-entry
  * tables. Tables are built on first use.
  */
-import { VoxwireError } from '../errors.js';
+import { outputFor } from './out-buffer.js';
 
 const A_LAW_SHIFT = 4;
 const MU_LAW_SHIFT = 2;
@@ -119,20 +119,38 @@ function muLawDecoder(): Int16Array {
   return muLawDecodeTable;
 }
 
-function outputFor<T extends Uint8Array | Int16Array>(
-  out: T | undefined,
-  length: number,
-  create: (length: number) => T,
-  what: string,
-): T {
-  if (out === undefined) return create(length);
-  if (out.length < length) {
-    throw new VoxwireError(
-      'ERR_INVALID_ARGUMENT',
-      `${what}: out holds ${out.length} samples but ${length} are needed`,
-    );
+/** Table lookup of every sample's `shift`ed value. Unrolled by four: 1.4–1.6× the one-sample loop on V8. */
+function compress(
+  pcm: Int16Array,
+  codes: Uint8Array,
+  table: Uint8Array,
+  shift: number,
+  offset: number,
+): Uint8Array {
+  const n = pcm.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    codes[i] = table[(pcm[i] >> shift) + offset];
+    codes[i + 1] = table[(pcm[i + 1] >> shift) + offset];
+    codes[i + 2] = table[(pcm[i + 2] >> shift) + offset];
+    codes[i + 3] = table[(pcm[i + 3] >> shift) + offset];
   }
-  return out.length === length ? out : (out.subarray(0, length) as T);
+  for (; i < n; i++) codes[i] = table[(pcm[i] >> shift) + offset];
+  return codes;
+}
+
+/** Table lookup of every code, unrolled by four like {@link compress}. */
+function expand(codes: Uint8Array, pcm: Int16Array, table: Int16Array): Int16Array {
+  const n = codes.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    pcm[i] = table[codes[i]];
+    pcm[i + 1] = table[codes[i + 1]];
+    pcm[i + 2] = table[codes[i + 2]];
+    pcm[i + 3] = table[codes[i + 3]];
+  }
+  for (; i < n; i++) pcm[i] = table[codes[i]];
+  return pcm;
 }
 
 /**
@@ -145,19 +163,8 @@ function outputFor<T extends Uint8Array | Int16Array>(
  * @throws VoxwireError `ERR_INVALID_ARGUMENT` when `out` is shorter than `pcm`.
  */
 export function encodeMuLaw(pcm: Int16Array, out?: Uint8Array): Uint8Array {
-  const n = pcm.length;
-  const codes = outputFor(out, n, (length) => new Uint8Array(length), 'encodeMuLaw');
-  const table = muLawEncoder();
-  // Unrolled by four: 1.4–1.6× the one-sample loop on V8 (Node 20, bench codec-g711, out buffer).
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    codes[i] = table[(pcm[i] >> MU_LAW_SHIFT) + MU_LAW_OFFSET];
-    codes[i + 1] = table[(pcm[i + 1] >> MU_LAW_SHIFT) + MU_LAW_OFFSET];
-    codes[i + 2] = table[(pcm[i + 2] >> MU_LAW_SHIFT) + MU_LAW_OFFSET];
-    codes[i + 3] = table[(pcm[i + 3] >> MU_LAW_SHIFT) + MU_LAW_OFFSET];
-  }
-  for (; i < n; i++) codes[i] = table[(pcm[i] >> MU_LAW_SHIFT) + MU_LAW_OFFSET];
-  return codes;
+  const codes = outputFor(out, pcm.length, (length) => new Uint8Array(length), 'encodeMuLaw');
+  return compress(pcm, codes, muLawEncoder(), MU_LAW_SHIFT, MU_LAW_OFFSET);
 }
 
 /**
@@ -170,18 +177,8 @@ export function encodeMuLaw(pcm: Int16Array, out?: Uint8Array): Uint8Array {
  * @throws VoxwireError `ERR_INVALID_ARGUMENT` when `out` is shorter than `codes`.
  */
 export function decodeMuLaw(codes: Uint8Array, out?: Int16Array): Int16Array {
-  const n = codes.length;
-  const pcm = outputFor(out, n, (length) => new Int16Array(length), 'decodeMuLaw');
-  const table = muLawDecoder();
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    pcm[i] = table[codes[i]];
-    pcm[i + 1] = table[codes[i + 1]];
-    pcm[i + 2] = table[codes[i + 2]];
-    pcm[i + 3] = table[codes[i + 3]];
-  }
-  for (; i < n; i++) pcm[i] = table[codes[i]];
-  return pcm;
+  const pcm = outputFor(out, codes.length, (length) => new Int16Array(length), 'decodeMuLaw');
+  return expand(codes, pcm, muLawDecoder());
 }
 
 /**
@@ -194,19 +191,8 @@ export function decodeMuLaw(codes: Uint8Array, out?: Int16Array): Int16Array {
  * @throws VoxwireError `ERR_INVALID_ARGUMENT` when `out` is shorter than `pcm`.
  */
 export function encodeALaw(pcm: Int16Array, out?: Uint8Array): Uint8Array {
-  const n = pcm.length;
-  const codes = outputFor(out, n, (length) => new Uint8Array(length), 'encodeALaw');
-  const table = aLawEncoder();
-  // Unrolled by four, as in encodeMuLaw.
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    codes[i] = table[(pcm[i] >> A_LAW_SHIFT) + A_LAW_OFFSET];
-    codes[i + 1] = table[(pcm[i + 1] >> A_LAW_SHIFT) + A_LAW_OFFSET];
-    codes[i + 2] = table[(pcm[i + 2] >> A_LAW_SHIFT) + A_LAW_OFFSET];
-    codes[i + 3] = table[(pcm[i + 3] >> A_LAW_SHIFT) + A_LAW_OFFSET];
-  }
-  for (; i < n; i++) codes[i] = table[(pcm[i] >> A_LAW_SHIFT) + A_LAW_OFFSET];
-  return codes;
+  const codes = outputFor(out, pcm.length, (length) => new Uint8Array(length), 'encodeALaw');
+  return compress(pcm, codes, aLawEncoder(), A_LAW_SHIFT, A_LAW_OFFSET);
 }
 
 /**
@@ -219,18 +205,8 @@ export function encodeALaw(pcm: Int16Array, out?: Uint8Array): Uint8Array {
  * @throws VoxwireError `ERR_INVALID_ARGUMENT` when `out` is shorter than `codes`.
  */
 export function decodeALaw(codes: Uint8Array, out?: Int16Array): Int16Array {
-  const n = codes.length;
-  const pcm = outputFor(out, n, (length) => new Int16Array(length), 'decodeALaw');
-  const table = aLawDecoder();
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    pcm[i] = table[codes[i]];
-    pcm[i + 1] = table[codes[i + 1]];
-    pcm[i + 2] = table[codes[i + 2]];
-    pcm[i + 3] = table[codes[i + 3]];
-  }
-  for (; i < n; i++) pcm[i] = table[codes[i]];
-  return pcm;
+  const pcm = outputFor(out, codes.length, (length) => new Int16Array(length), 'decodeALaw');
+  return expand(codes, pcm, aLawDecoder());
 }
 
 /**

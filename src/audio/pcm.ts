@@ -5,6 +5,7 @@
  * when it is longer than needed the result is a view of its first samples.
  */
 import { VoxwireError } from '../errors.js';
+import { outputFor } from './out-buffer.js';
 
 /** A block of PCM samples: Int16 at the edges, Float32 inside. */
 export type PcmSamples = Int16Array | Float32Array;
@@ -15,18 +16,6 @@ const FLOAT_MAX = 32767 / 32768;
 
 function invalid(message: string): never {
   throw new VoxwireError('ERR_INVALID_ARGUMENT', message);
-}
-
-/** Returns `out` (or a view of its first `length` samples), or `create(length)` when absent. */
-function outputFor<T extends PcmSamples>(
-  out: T | undefined,
-  length: number,
-  create: (length: number) => T,
-  what: string,
-): T {
-  if (out === undefined) return create(length);
-  if (out.length < length) invalid(`${what}: out holds ${out.length} samples but ${length} are needed`);
-  return out.length === length ? out : (out.subarray(0, length) as T);
 }
 
 function newLike<T extends PcmSamples>(like: T, length: number): T {

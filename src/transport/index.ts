@@ -80,7 +80,6 @@ export type {
   SequenceUpdate,
 } from './rtp/index.js';
 export {
-  audioLevelDbov,
   classifyDatagram,
   classifyRfc7983,
   compactFromMs,

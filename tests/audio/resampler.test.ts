@@ -8,18 +8,7 @@ import {
   type ResamplerOptions,
 } from '../../src/audio/index.js';
 import { isVoxwireError, type VoxwireErrorCode } from '../../src/errors.js';
-
-/** Deterministic 32-bit PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/random.js';
 
 function noise(samples: number, seed: number, amplitude = 0.5): Float32Array {
   const random = prng(seed);

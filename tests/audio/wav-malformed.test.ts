@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeWav, readWav, readWavInfo } from '../../src/audio/wav/index.js';
 import { isVoxwireError, type VoxwireErrorCode } from '../../src/errors.js';
-
-/** Deterministic PRNG (mulberry32): a failure reproduces from its iteration number. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/random.js';
 
 const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
 

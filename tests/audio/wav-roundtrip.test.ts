@@ -20,19 +20,8 @@ import {
 } from '../../src/audio/wav/index.js';
 import { isVoxwireError } from '../../src/errors.js';
 import { mediaPath } from '../helpers/peers.js';
+import { prng } from '../helpers/random.js';
 import { sine } from '../helpers/signal.js';
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Interleaved test signal: a different sine per channel plus noise, full range including the extremes. */
 function testFloat(channels: number, frames: number, seed = 1): Float32Array {

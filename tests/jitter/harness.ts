@@ -8,33 +8,7 @@ import type { AudioCodec } from '../../src/codec/types.js';
 import type { PlayoutOptions, PlayoutPacket } from '../../src/jitter/index.js';
 import { createPlayout, type Playout, type PlayoutOperation } from '../../src/jitter/index.js';
 import type { NetworkConditions } from '../../src/transport/index.js';
-import { NetworkEmulator } from '../../src/transport/index.js';
-
-/** Writes a minimal RFC 3550 header (no CSRC, no extension) followed by the payload. */
-export function encodeRtp(p: PlayoutPacket): Uint8Array {
-  const out = new Uint8Array(12 + p.payload.length);
-  const v = new DataView(out.buffer);
-  out[0] = 0x80;
-  out[1] = (p.marker ? 0x80 : 0) | (p.payloadType & 0x7f);
-  v.setUint16(2, p.sequenceNumber);
-  v.setUint32(4, p.timestamp >>> 0);
-  v.setUint32(8, p.ssrc >>> 0);
-  out.set(p.payload, 12);
-  return out;
-}
-
-/** Reads what {@link encodeRtp} wrote (the payload is a view). */
-export function decodeRtp(d: Uint8Array): PlayoutPacket {
-  const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
-  return {
-    marker: (d[1] & 0x80) !== 0,
-    payloadType: d[1] & 0x7f,
-    sequenceNumber: v.getUint16(2),
-    timestamp: v.getUint32(4),
-    ssrc: v.getUint32(8),
-    payload: d.subarray(12),
-  };
-}
+import { NetworkEmulator, parseRtpPacket, serializeRtpPacket } from '../../src/transport/index.js';
 
 /** A voiced-speech-like test signal: harmonics of a gliding 120–180 Hz pitch with a syllable envelope. */
 export function testSignal(sampleRateHz: number, samples: number, amplitude = 0.3): Int16Array {
@@ -117,7 +91,7 @@ export function simulateCall(o: SimulationOptions): SimulationResult {
   let seq = 1000;
   const indexBySeq = new Int32Array(65536).fill(-1);
   b.on('datagram', (d) => {
-    const p = decodeRtp(d.data);
+    const p = parseRtpPacket(d.data);
     const rec = packets[indexBySeq[p.sequenceNumber]];
     if (rec !== undefined && rec.arrivalMs === undefined) rec.arrivalMs = d.arrivalMs;
     playout.insert(p, d.arrivalMs);
@@ -146,7 +120,7 @@ export function simulateCall(o: SimulationOptions): SimulationResult {
       packets[index] = { index, sentMs, arrivalMs: undefined };
       for (const s of o.schedule ?? [])
         if (s.atMs <= sentMs && s.atMs > sentMs - periodMs) a.setConditions({ outgoing: s.conditions });
-      a.send(encodeRtp(packet));
+      a.send(serializeRtpPacket({ csrcs: [], marker: false, ...packet }, packet.payload).slice());
     } else {
       marker = true;
     }

@@ -65,7 +65,6 @@ const PUBLIC_VALUES = [
   'answerDirection',
   'applyGainDb',
   'audioLevel',
-  'audioLevelDbov',
   'audioLevelFromDbov',
   'canReceiveDirection',
   'canSendDirection',

@@ -8,19 +8,8 @@ import {
   type SessionDescription,
   writeSdp,
 } from '../../src/transport/sdp/index.js';
+import { prng } from '../helpers/random.js';
 import { sdpFixture, sdpFixtureNames } from '../helpers/sdp-fixtures.js';
-
-/** Deterministic 32-bit PRNG (mulberry32) so a failure reproduces from its iteration number. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = [
   '=',

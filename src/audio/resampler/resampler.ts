@@ -4,6 +4,7 @@
  * the chunking, so any split of a stream gives bit-identical output to one call.
  */
 import { VoxwireError } from '../../errors.js';
+import { outputFor } from '../out-buffer.js';
 import { floatSampleToInt16 } from '../pcm.js';
 import { polyphaseBank } from './filter.js';
 import { type ResamplerOptions, resolveResamplerOptions } from './options.js';
@@ -123,7 +124,7 @@ export class Resampler {
    */
   process(input: Float32Array, out?: Float32Array): Float32Array {
     const length = this.outputLengthFor(input.length);
-    const result = this.outputFor(out, length, (n) => new Float32Array(n), 'process');
+    const result = outputFor(out, length, (n) => new Float32Array(n), 'process');
     this.checkNoOverlap(input, result, 'process');
     if (this.passthrough) {
       result.set(input);
@@ -140,7 +141,7 @@ export class Resampler {
    */
   processInt16(input: Int16Array, out?: Int16Array): Int16Array {
     const length = this.outputLengthFor(input.length);
-    const result = this.outputFor(out, length, (n) => new Int16Array(n), 'processInt16');
+    const result = outputFor(out, length, (n) => new Int16Array(n), 'processInt16');
     this.checkNoOverlap(input, result, 'processInt16');
     if (this.passthrough) {
       result.set(input);
@@ -157,14 +158,14 @@ export class Resampler {
    * @throws VoxwireError `ERR_INVALID_ARGUMENT` when `out` is too short.
    */
   flush(out?: Float32Array): Float32Array {
-    const result = this.outputFor(out, this.flushLength, (n) => new Float32Array(n), 'flush');
+    const result = outputFor(out, this.flushLength, (n) => new Float32Array(n), 'flush');
     this.runTail(result, null);
     return result;
   }
 
   /** {@link Resampler.flush} with Int16 output. @throws VoxwireError `ERR_INVALID_ARGUMENT` when `out` is too short. */
   flushInt16(out?: Int16Array): Int16Array {
-    const result = this.outputFor(out, this.flushLength, (n) => new Int16Array(n), 'flushInt16');
+    const result = outputFor(out, this.flushLength, (n) => new Int16Array(n), 'flushInt16');
     this.runTail(null, result);
     return result;
   }
@@ -189,17 +190,6 @@ export class Resampler {
     const inEnd = input.byteOffset + input.byteLength;
     const outEnd = output.byteOffset + output.byteLength;
     if (input.byteOffset < outEnd && output.byteOffset < inEnd) invalid(`${what}: out overlaps input`);
-  }
-
-  private outputFor<T extends Float32Array | Int16Array>(
-    out: T | undefined,
-    length: number,
-    create: (length: number) => T,
-    what: string,
-  ): T {
-    if (out === undefined) return create(length);
-    if (out.length < length) invalid(`${what}: out holds ${out.length} samples but ${length} are needed`);
-    return out.length === length ? out : (out.subarray(0, length) as T);
   }
 
   /** Streams `input` block by block into `floatOut` or (through `scratch`) `intOut`. */

@@ -2,7 +2,8 @@ import { VoxwireError } from '../../errors.js';
 
 /**
  * RFC 6464 client-to-mixer audio level: one byte `V:1 | level:7`, where level is the audio level
- * in −dBov (0 = loudest, 127 = silence or quieter).
+ * in −dBov (0 = loudest, 127 = silence or quieter). The level of a frame of samples is measured by
+ * `audioLevel` in src/audio/level.ts.
  */
 
 /** SDP `a=extmap` URI of the RFC 6464 extension. */
@@ -51,23 +52,4 @@ export function decodeAudioLevel(data: Uint8Array | number): AudioLevel | undefi
   else if (data.length === 0) return undefined;
   else b = data[0];
   return { voiceActivity: (b & 0x80) !== 0, levelDbov: b & 0x7f };
-}
-
-/**
- * The RFC 6464 level of a frame of samples: RMS in dBov (full-scale square wave = 0 dBov),
- * negated, rounded and clamped to 0–127. Allocates nothing.
- *
- * @param samples - Int16 PCM (full scale 32768) or float PCM (full scale 1.0).
- * @returns −dBov, 0–127; 127 for silence or an empty frame.
- */
-export function audioLevelDbov(samples: Int16Array | Float32Array): number {
-  const n = samples.length;
-  if (n === 0) return 127;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += samples[i] * samples[i];
-  const fullScale = samples instanceof Int16Array ? 32768 : 1;
-  const rms = Math.sqrt(sum / n) / fullScale;
-  if (!(rms > 0)) return 127;
-  const level = Math.round(-20 * Math.log10(rms));
-  return level < 0 ? 0 : Math.min(level, 127);
 }

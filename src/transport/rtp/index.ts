@@ -5,7 +5,6 @@
 export {
   AUDIO_LEVEL_URI,
   type AudioLevel,
-  audioLevelDbov,
   decodeAudioLevel,
   encodeAudioLevel,
   writeAudioLevel,

@@ -1,8 +1,8 @@
 import type { CodecInfo } from '../../codec/types.js';
+import { AUDIO_LEVEL_URI } from '../rtp/audio-level.js';
 import type { SdpCodec, SdpMedia } from './types.js';
 
-/** RFC 6464 client-to-mixer audio level header extension URI. */
-export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
+export { AUDIO_LEVEL_URI };
 
 /** Static audio payload types of RFC 3551 §6, usable without `a=rtpmap`. */
 export const STATIC_AUDIO_PAYLOAD_TYPES: ReadonlyMap<number, SdpCodec> = new Map(

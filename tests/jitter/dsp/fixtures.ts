@@ -1,26 +1,12 @@
-/** Test helpers for the dsp tests: a minimal 16-bit WAV reader, hole scenarios and spectral distance. */
+/** Test helpers for the dsp tests: speech from the shared media, hole scenarios and spectral distance. */
 import { readFileSync } from 'node:fs';
+import { readWav } from '../../../src/audio/index.js';
 import { mediaPath } from '../../helpers/peers.js';
 
-/** Reads a mono 16-bit PCM WAV from ../shared/media as Float32 (full scale ±1). */
+/** Reads a mono WAV from ../shared/media as Float32 (full scale ±1). */
 export function readSpeech(name: string): { samples: Float32Array; sampleRateHz: number } {
-  const bytes = readFileSync(mediaPath(name));
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 12;
-  let sampleRateHz = 0;
-  while (offset + 8 <= bytes.length) {
-    const id = bytes.toString('ascii', offset, offset + 4);
-    const size = view.getUint32(offset + 4, true);
-    if (id === 'fmt ') sampleRateHz = view.getUint32(offset + 12, true);
-    if (id === 'data') {
-      const count = Math.floor(Math.min(size, bytes.length - offset - 8) / 2);
-      const samples = new Float32Array(count);
-      for (let i = 0; i < count; i++) samples[i] = view.getInt16(offset + 8 + 2 * i, true) / 32768;
-      return { samples, sampleRateHz };
-    }
-    offset += 8 + size + (size & 1);
-  }
-  throw new Error(`${name}: no data chunk`);
+  const { samples, sampleRateHz } = readWav(readFileSync(mediaPath(name)));
+  return { samples, sampleRateHz };
 }
 
 /** Mean square of x[start .. end). */

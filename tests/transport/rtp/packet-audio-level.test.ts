@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RtpHeader as WeriftHeader, RtpPacket as WeriftPacket } from 'werift';
+import { audioLevel } from '../../../src/audio/index.js';
 import { isVoxwireError } from '../../../src/errors.js';
 import {
   AUDIO_LEVEL_URI,
-  audioLevelDbov,
   decodeAudioLevel,
   encodeAudioLevel,
   findHeaderExtension,
@@ -40,12 +40,12 @@ describe('RFC 6464 audio level', () => {
 
   it('measures frames in -dBov', () => {
     const square = new Int16Array(480).map((_, i) => (i % 2 ? 32767 : -32768));
-    expect(audioLevelDbov(square)).toBe(0);
+    expect(audioLevel(square)).toBe(0);
     const sine = new Float32Array(480).map((_, i) => Math.sin((2 * Math.PI * 1000 * i) / 48000));
-    expect(audioLevelDbov(sine)).toBe(3);
-    expect(audioLevelDbov(sine.map((v) => v * 0.01))).toBe(43);
-    expect(audioLevelDbov(new Int16Array(480))).toBe(127);
-    expect(audioLevelDbov(new Int16Array(480).fill(1))).toBe(90);
+    expect(audioLevel(sine)).toBe(3);
+    expect(audioLevel(sine.map((v) => v * 0.01))).toBe(43);
+    expect(audioLevel(new Int16Array(480))).toBe(127);
+    expect(audioLevel(new Int16Array(480).fill(1))).toBe(90);
   });
 });
 

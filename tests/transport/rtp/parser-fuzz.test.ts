@@ -7,23 +7,12 @@ import {
   serializeRtcpCompound,
   serializeRtpPacket,
 } from '../../../src/transport/rtp/index.js';
+import { prngUint32 } from '../../helpers/random.js';
 
 /**
  * 10^6 random and mutated datagrams through both parsers: only VoxwireError with the parser's code
  * escapes, every input is either parsed or rejected, and the heap does not grow.
  */
-
-/** Deterministic 32-bit PRNG (mulberry32) so a failure reproduces from its iteration number. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 const TOTAL = 1_000_000;
 
@@ -128,7 +117,7 @@ function makeInput(next: () => number, seeds: Uint8Array[], buf: Uint8Array): nu
 
 describe('RTP/RTCP parser fuzz', () => {
   it('rejects with the right code, accounts for every input, and keeps the heap flat', () => {
-    const next = prng(0x5eed);
+    const next = prngUint32(0x5eed);
     const rtpSeeds = seedsRtp();
     const rtcpSeeds = seedsRtcp();
     const buf = new Uint8Array(512);
