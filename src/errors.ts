@@ -16,6 +16,11 @@
  * - `ERR_SDP_INCOMPATIBLE`: an SDP offer has nothing this side can answer.
  * - `ERR_TRANSPORT`: a transport failed to bind, send or receive.
  * - `ERR_TRACE_MALFORMED`: a network trace (CSV) cannot be parsed.
+ * - `ERR_CAPTURE`: a capture or playback backend is missing, refused the format, died or stalled.
+ * - `ERR_SIGNALING`: a signaling message is malformed, too large, of an unknown type or arrived too fast.
+ * - `ERR_UNAUTHORIZED`: a signaling token is missing, forged, expired or does not grant the room or role.
+ * - `ERR_ROOM_FULL`: a room is at its capacity.
+ * - `ERR_WEBRTC`: ICE, DTLS or negotiation of a WebRTC connection failed.
  */
 export type VoxwireErrorCode =
   | 'ERR_INVALID_OPTION'
@@ -31,7 +36,12 @@ export type VoxwireErrorCode =
   | 'ERR_SDP_MALFORMED'
   | 'ERR_SDP_INCOMPATIBLE'
   | 'ERR_TRANSPORT'
-  | 'ERR_TRACE_MALFORMED';
+  | 'ERR_TRACE_MALFORMED'
+  | 'ERR_CAPTURE'
+  | 'ERR_SIGNALING'
+  | 'ERR_UNAUTHORIZED'
+  | 'ERR_ROOM_FULL'
+  | 'ERR_WEBRTC';
 
 /**
  * The one error class voxwire throws. `code` is stable (see {@link VoxwireErrorCode}); `message` is
