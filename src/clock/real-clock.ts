@@ -11,8 +11,8 @@ export interface RealClockOptions {
 }
 
 /**
- * Wall time from `performance.now()` and Node timers. The only place in voxwire that reads the
- * platform clock.
+ * Wall time from `performance.now()` (Unix time from `performance.timeOrigin`) and Node timers. The
+ * only place in voxwire that reads the platform clock.
  */
 export class RealClock implements Clock {
   readonly #keepAlive: boolean;
@@ -25,6 +25,15 @@ export class RealClock implements Clock {
   /** Milliseconds since the process's time origin, fractional and monotonic. */
   now(): number {
     return performance.now();
+  }
+
+  /**
+   * Wall-clock time, ms since the Unix epoch: the process's time origin (`performance.timeOrigin`,
+   * read from the system clock once at start) plus `now()`. It therefore moves with the monotonic
+   * clock and does not jump when the system clock is stepped.
+   */
+  unixTimeMs(): number {
+    return performance.timeOrigin + performance.now();
   }
 
   /** Schedules `callback` on a Node timer, `delayMs` ms from now. */

@@ -16,4 +16,12 @@ export interface Clock {
    * A callback that throws does not stop other timers; the error goes to the clock's error handler.
    */
   setTimeout(callback: () => void, delayMs: number): ClockTimer;
+  /**
+   * Optional wall-clock time: ms since the Unix epoch (fractional), on the same time base as
+   * {@link now}, so `unixTimeMs() - now()` stays constant for the clock's lifetime. RTCP sender
+   * reports take their NTP timestamps from it. A clock without it (such as `VirtualClock`) has no
+   * wall time: NTP timestamps then count from the clock's own origin, which keeps simulations
+   * deterministic.
+   */
+  unixTimeMs?(): number;
 }

@@ -15,9 +15,16 @@ export interface RtpReceiverOptions {
   sourceTimeoutMs?: number;
   /**
    * Unix time in ms at the clock's time 0, for NTP timestamps (round-trip times need the same value
-   * the local `RtpSender` uses, which takes it from here), default 0.
+   * the local `RtpSender` uses, which takes it from here). Default: the local `RtpSender`'s (from
+   * its clock's `unixTimeMs`), else 0.
    */
   ntpOffsetMs?: number;
+  /**
+   * Most remote sources tracked at once, integer 1–65536, default 64. A datagram from a new SSRC
+   * beyond it evicts the source heard least recently (the current one only when it is alone),
+   * counted in `sourcesEvicted`: a flood of random SSRCs cannot grow memory.
+   */
+  maxSources?: number;
 }
 
 /** A received RTP packet, as the `packet` event carries it. */

@@ -43,9 +43,12 @@ interface Local {
 export class RtpReceiver extends SafeEventEmitter<RtpReceiverEvents> {
   /** RTP clock rate of the received payload, Hz. */
   readonly clockRateHz: number;
-  /** Unix ms at the clock's time 0 (NTP timestamps). */
-  readonly ntpOffsetMs: number;
   readonly #sourceTimeoutMs: number;
+  readonly #maxSources: number;
+  #ntpOffsetMs: number;
+  // False while the offset is the default: a local RtpSender may then set it (see addLocalSource).
+  #ntpOffsetGiven: boolean;
+  #sourcesEvicted = 0;
   readonly #transport: Transport | undefined;
   readonly #remotes = new Map<number, Remote>();
   readonly #locals = new Map<number, Local>();
@@ -75,15 +78,29 @@ export class RtpReceiver extends SafeEventEmitter<RtpReceiverEvents> {
     if (!(typeof timeout === 'number' && timeout > 0)) {
       invalidOption('sourceTimeoutMs', timeout, 'must be a positive number of ms');
     }
+    const maxSources = options.maxSources ?? 64;
+    if (!(Number.isInteger(maxSources) && maxSources >= 1 && maxSources <= 65536)) {
+      invalidOption('maxSources', maxSources, 'must be an integer 1–65536');
+    }
     const offset = options.ntpOffsetMs ?? 0;
     if (!(typeof offset === 'number' && Number.isFinite(offset))) {
       invalidOption('ntpOffsetMs', offset, 'must be a finite number of ms');
     }
     this.clockRateHz = rate;
-    this.ntpOffsetMs = offset;
+    this.#ntpOffsetMs = offset;
+    this.#ntpOffsetGiven = options.ntpOffsetMs !== undefined;
     this.#sourceTimeoutMs = timeout;
+    this.#maxSources = maxSources;
     this.#transport = options.transport;
     this.#transport?.on('datagram', this.#onDatagram);
+  }
+
+  /**
+   * Unix ms at the clock's time 0, for NTP timestamps (round-trip times): the option, else the one
+   * a local `RtpSender` brought (see {@link addLocalSource}), else 0.
+   */
+  get ntpOffsetMs(): number {
+    return this.#ntpOffsetMs;
   }
 
   /** The remote source heard most recently, undefined before any RTP. */
@@ -103,8 +120,15 @@ export class RtpReceiver extends SafeEventEmitter<RtpReceiverEvents> {
    * `RtpSender` calls it for its SSRC.
    * @param ssrc - Our source, uint32.
    * @param clockRateHz - Its RTP clock rate, Hz (converts the reported jitter to seconds).
+   * @param ntpOffsetMs - The NTP offset (Unix ms at clock time 0) the source's SRs use; adopted when
+   *   the receiver was built without `ntpOffsetMs` and has not adopted one yet, so round-trip times
+   *   compare like with like. Ignored when not finite.
    */
-  addLocalSource(ssrc: number, clockRateHz: number): void {
+  addLocalSource(ssrc: number, clockRateHz: number, ntpOffsetMs?: number): void {
+    if (!this.#ntpOffsetGiven && ntpOffsetMs !== undefined && Number.isFinite(ntpOffsetMs)) {
+      this.#ntpOffsetMs = ntpOffsetMs;
+      this.#ntpOffsetGiven = true;
+    }
     const key = ssrc >>> 0;
     if (this.#locals.has(key)) return;
     this.#locals.set(key, {
@@ -172,6 +196,7 @@ export class RtpReceiver extends SafeEventEmitter<RtpReceiverEvents> {
   #remote(ssrc: number, nowMs: number): Remote {
     let remote = this.#remotes.get(ssrc);
     if (remote === undefined) {
+      if (this.#remotes.size >= this.#maxSources) this.#evict();
       remote = {
         state: new SourceState(ssrc, this.clockRateHz),
         announced: false,
@@ -185,6 +210,23 @@ export class RtpReceiver extends SafeEventEmitter<RtpReceiverEvents> {
       this.#remotes.set(ssrc, remote);
     }
     return remote;
+  }
+
+  /**
+   * Drops the source heard least recently, the current one only when it is the only one (maxSources
+   * 1): random SSRCs cannot grow the map.
+   */
+  #evict(): void {
+    let oldest: Remote | undefined;
+    for (const remote of this.#remotes.values()) {
+      if (remote === this.#current) continue;
+      if (oldest === undefined || remote.lastHeardMs < oldest.lastHeardMs) oldest = remote;
+    }
+    oldest ??= this.#current;
+    if (oldest === undefined) return;
+    this.#remotes.delete(oldest.state.ssrc);
+    if (oldest === this.#current) this.#current = undefined;
+    this.#sourcesEvicted++;
   }
 
   #receiveRtcp(data: Uint8Array, arrivalMs: number): void {
@@ -253,7 +295,7 @@ export class RtpReceiver extends SafeEventEmitter<RtpReceiverEvents> {
       s.packetsLost = block.cumulativeLost;
       s.fractionLost = block.fractionLost / 256;
       s.jitter = block.jitter / local.clockRateHz;
-      const arrival = middle32(ntpFromMs(arrivalMs + this.ntpOffsetMs));
+      const arrival = middle32(ntpFromMs(arrivalMs + this.#ntpOffsetMs));
       const rttMs = roundTripTimeMs(arrival, block.lastSr, block.delaySinceLastSr);
       if (rttMs !== undefined) {
         s.roundTripTime = rttMs / 1000;
@@ -322,6 +364,7 @@ export class RtpReceiver extends SafeEventEmitter<RtpReceiverEvents> {
       rtcpPacketsMalformed: this.#rtcpMalformed,
       datagramsUnknown: this.#unknown,
       rtcpPacketsReceived: this.#rtcpReceived,
+      sourcesEvicted: this.#sourcesEvicted,
     };
   }
 

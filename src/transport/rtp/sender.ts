@@ -38,7 +38,11 @@ export interface RtpSenderOptions {
   sessionBandwidthBps?: number;
   /** Use the RFC 3550 §6.2 reduced minimum interval (360 / kbit/s seconds) instead of 5 s, default false. */
   rtcpReducedMinimum?: boolean;
-  /** Unix ms at the clock's time 0, for SR NTP timestamps; default the receiver's, else 0. */
+  /**
+   * Unix ms at the clock's time 0, for SR NTP timestamps. Default: the receiver's when it was given
+   * one, else from the clock's wall time (`Clock.unixTimeMs`: real NTP time on a `RealClock`), else
+   * 0 (a `VirtualClock`: deterministic). An attached receiver without its own adopts the result.
+   */
   ntpOffsetMs?: number;
 }
 
@@ -116,9 +120,8 @@ export class RtpSender {
     const cname = o.cname ?? randomCname(random);
     const cnameBytes = typeof cname === 'string' ? Buffer.byteLength(cname, 'utf8') : 0;
     if (cnameBytes < 1 || cnameBytes > 255) invalidOption('cname', cname, 'must be 1–255 bytes of UTF-8');
-    const ntpOffsetMs = o.ntpOffsetMs ?? o.receiver?.ntpOffsetMs ?? 0;
-    if (!Number.isFinite(ntpOffsetMs))
-      invalidOption('ntpOffsetMs', ntpOffsetMs, 'must be a finite number of ms');
+    if (o.ntpOffsetMs !== undefined && !Number.isFinite(o.ntpOffsetMs))
+      invalidOption('ntpOffsetMs', o.ntpOffsetMs, 'must be a finite number of ms');
 
     this.#transport = o.transport;
     this.#clock = o.clock;
@@ -140,7 +143,9 @@ export class RtpSender {
     };
     this.#levelExtensions = extId === undefined ? undefined : [{ id: extId, data: this.#levelData }];
     this.#stats = { ssrc: this.ssrc, packetsSent: 0, bytesSent: 0, headerBytesSent: 0, reportsSent: 0 };
-    o.receiver?.addLocalSource(this.ssrc, this.clockRateHz);
+    const ownOffsetMs = o.ntpOffsetMs ?? clockNtpOffsetMs(o.clock);
+    o.receiver?.addLocalSource(this.ssrc, this.clockRateHz, ownOffsetMs);
+    const ntpOffsetMs = o.ntpOffsetMs ?? o.receiver?.ntpOffsetMs ?? ownOffsetMs;
     if (o.rtcp ?? true) {
       const stats = this.#stats;
       this.#rtcp = new RtcpReporter({
@@ -273,6 +278,13 @@ export class RtpSender {
     this.#stopped = true;
     this.#rtcp?.close();
   }
+}
+
+/** Unix ms at the clock's time 0 when the clock knows wall time, else 0. */
+function clockNtpOffsetMs(clock: Clock): number {
+  if (typeof clock.unixTimeMs !== 'function') return 0;
+  const offsetMs = clock.unixTimeMs() - clock.now();
+  return Number.isFinite(offsetMs) ? offsetMs : 0;
 }
 
 function checkSamples(samples: number): void {

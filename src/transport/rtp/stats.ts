@@ -98,4 +98,6 @@ export interface RtpReceiverStats {
   datagramsUnknown: number;
   /** Well-formed compound RTCP packets received. */
   rtcpPacketsReceived: number;
+  /** Remote sources dropped to stay within `maxSources` (see `RtpReceiverOptions.maxSources`). */
+  sourcesEvicted: number;
 }
