@@ -5,11 +5,13 @@
  * `npx tsx bench/run.ts playout`.
  */
 import { createPcmuCodec } from '../../src/codec/g711-codec.js';
+import type { PlayoutOptions } from '../../src/jitter/index.js';
 import { gilbertElliottFromMeanLoss, type NetworkConditions } from '../../src/transport/index.js';
 import { oracleDelayMs, type PacketRecord, simulateCall } from '../../tests/jitter/harness.js';
 import { type BenchTable, fixed } from '../lib.js';
 
-interface Profile {
+/** One network profile. */
+export interface Profile {
   name: string;
   durationMs: number;
   conditions: NetworkConditions;
@@ -18,7 +20,8 @@ interface Profile {
 }
 
 const base = { delayMs: 40 };
-const PROFILES: Profile[] = [
+/** The network profiles of the table. */
+export const PROFILES: Profile[] = [
   { name: 'clean', durationMs: 60_000, conditions: base },
   {
     name: '30 ms jitter + 5 % loss',
@@ -84,8 +87,11 @@ function oracleWaitMs(packets: PacketRecord[], d: number): number {
   return n > 0 ? sum / n : 0;
 }
 
-/** Runs every profile and returns the table. */
-export async function run(): Promise<BenchTable[]> {
+/**
+ * Runs every profile with the given playout options (default: the library defaults) and returns
+ * one row per profile (the columns of {@link run}'s table).
+ */
+export function profileRows(playout?: Omit<PlayoutOptions, 'codec'>, seed = 7): (string | number)[][] {
   const rows: (string | number)[][] = [];
   for (const profile of PROFILES) {
     const result = simulateCall({
@@ -94,7 +100,8 @@ export async function run(): Promise<BenchTable[]> {
       conditions: profile.conditions,
       schedule: profile.schedule,
       driftPpm: profile.driftPpm,
-      seed: 7,
+      seed,
+      playout,
     });
     const s = result.playout.getStats();
     const sent = result.packets.length;
@@ -117,6 +124,12 @@ export async function run(): Promise<BenchTable[]> {
       fixed(maxLevel, 0),
     ]);
   }
+  return rows;
+}
+
+/** Runs every profile and returns the table. */
+export async function run(): Promise<BenchTable[]> {
+  const rows = profileRows();
   return [
     {
       title: 'Playout (PCMU 20 ms, adaptive vs fixed-delay oracle)',

@@ -3,6 +3,8 @@
  * function, and the `Playout` that decodes at play time and conceals, merges and time-stretches.
  * The signal operations themselves live in `./dsp`.
  */
+export type { Concealer } from './concealer.js';
+export { CodecConcealer } from './concealer.js';
 export type { DecisionInput, NextPacketState, PlayoutOperation } from './decision.js';
 export { decide, stretchLimits } from './decision.js';
 export { DelayManager } from './delay-manager.js';
@@ -11,6 +13,7 @@ export type {
   CnParameters,
   ExpandOptions,
   MergeOptions,
+  MergeSource,
   PitchEstimatorOptions,
   TimeStretchOptions,
 } from './dsp/index.js';
@@ -30,7 +33,8 @@ export {
   PitchEstimator,
   TimeStretch,
 } from './dsp/index.js';
-export type { DelayManagerConfig, PlayoutOptions } from './options.js';
+export type { DelayManagerConfig, PlayoutConcealment, PlayoutOptions } from './options.js';
+export { defaultConcealment } from './options.js';
 export type { PlayoutPacket } from './packet-buffer.js';
 export type { PlayoutDeps, PlayoutFrame } from './playout.js';
 export { createPlayout, Playout } from './playout.js';

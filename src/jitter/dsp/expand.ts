@@ -7,9 +7,13 @@ import { NoiseSource } from './random.js';
 
 /** Tuning of {@link Expand}; every field has a documented default. */
 export interface ExpandOptions {
-  /** Loss duration before the fade starts, ms. Default 20 (G.711 Appendix I: 10; 20 keeps STOI higher on 60 ms losses). */
+  /**
+   * Loss duration before the fade starts, ms. Default 60 (G.711 Appendix I: 10). With the slow
+   * fade below it beats frame repeat under bursty loss (bench `plc`: PCMU 10 % bursty STOI 0.904
+   * vs 0.877 with 20 ms / 0.2), random-loss scores unchanged.
+   */
   fadeStartMs?: number;
-  /** Gain lost per 10 ms once fading, 0–1 (as G.711 Appendix I: silent 50 ms after the fade starts). Default 0.2. */
+  /** Gain lost per 10 ms once fading, 0–1 (G.711 Appendix I: 0.2). Default 0.05: silent 260 ms into a loss. */
   fadePer10Ms?: number;
   /** Seed of the unvoiced and comfort-noise components. Default 1. */
   seed?: number;
@@ -28,8 +32,8 @@ const MAX_PERIODS = 3;
  * period of the played history is repeated, overlap-added at period boundaries over a quarter
  * period; after 10 ms a second and after 20 ms a third period join the cycle, so the repetition
  * varies and does not buzz. An LPC-shaped noise continuation of the history is mixed in by how
- * unvoiced the history is. After {@link ExpandOptions.fadeStartMs} (20 ms) the result fades by 20%
- * per 10 ms into the background-noise estimate (or silence), reached 70 ms into the loss.
+ * unvoiced the history is. After {@link ExpandOptions.fadeStartMs} (60 ms) the result fades by 5 %
+ * per 10 ms into the background-noise estimate (or silence), reached 260 ms into the loss.
  *
  * Use: `start(history)` when the first frame is missing, then `conceal(out)` per output frame
  * until audio resumes (merge with {@link Merge}). Allocation-free per call after construction.
@@ -78,10 +82,10 @@ export class Expand {
    */
   constructor(sampleRateHz: number, options: ExpandOptions = {}) {
     checkSampleRate(sampleRateHz);
-    const fadeStartMs = options.fadeStartMs ?? 20;
+    const fadeStartMs = options.fadeStartMs ?? 60;
     if (!(fadeStartMs >= 0 && fadeStartMs <= 200))
       invalidOption('fadeStartMs', fadeStartMs, 'must be 0–200 ms');
-    const fadePer10Ms = options.fadePer10Ms ?? 0.2;
+    const fadePer10Ms = options.fadePer10Ms ?? 0.05;
     if (!(fadePer10Ms > 0 && fadePer10Ms <= 1))
       invalidOption('fadePer10Ms', fadePer10Ms, 'must be in (0, 1]');
     this.sampleRateHz = sampleRateHz;

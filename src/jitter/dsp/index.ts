@@ -15,7 +15,7 @@ export {
 export type { ExpandOptions } from './expand.js';
 export { Expand } from './expand.js';
 export { MAX_LPC_ORDER } from './lpc.js';
-export type { MergeOptions } from './merge.js';
+export type { MergeOptions, MergeSource } from './merge.js';
 export { Merge } from './merge.js';
 export type { PitchEstimatorOptions } from './pitch.js';
 export {

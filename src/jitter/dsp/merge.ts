@@ -1,6 +1,13 @@
 import { invalidOption, VoxwireError } from '../../errors.js';
-import type { Expand } from './expand.js';
 import { checkSampleRate, normalisedCorrelation } from './pitch.js';
+
+/** What {@link Merge} continues: a concealment (the playout's `Expand` or a codec's). */
+export interface MergeSource {
+  /** Writes the next concealment samples without counting them; advances the concealment. */
+  synthesize(out: Float32Array, offset: number, length: number): void;
+  /** Counts `samples` of synthesised output that were played. */
+  addConcealedSamples(samples: number): void;
+}
 
 /** Tuning of {@link Merge}. */
 export interface MergeOptions {
@@ -45,14 +52,19 @@ export class Merge {
 
   /**
    * Merges the first decoded audio after a loss into the ongoing concealment of `expand`.
-   * @param expand - The Expand that concealed the loss (its concealment is continued, and the shift is
+   * @param expand - The concealment (an Expand) that concealed the loss (its concealment is continued, and the shift is
    *   added to its `concealedSamples`).
    * @param decoded - The new audio, decoded[0 .. decodedLength).
    * @param out - Receives decodedLength + shift samples; must hold decodedLength + maxShiftSamples.
    * @returns The count of samples written to `out`.
    * @throws VoxwireError `ERR_INVALID_ARGUMENT` when `out` is too small.
    */
-  merge(expand: Expand, decoded: Float32Array, out: Float32Array, decodedLength = decoded.length): number {
+  merge(
+    expand: MergeSource,
+    decoded: Float32Array,
+    out: Float32Array,
+    decodedLength = decoded.length,
+  ): number {
     if (out.length < decodedLength + this.maxShiftSamples)
       throw new VoxwireError(
         'ERR_INVALID_ARGUMENT',

@@ -44,10 +44,13 @@ describe('Expand on speech holes', () => {
         expect(r.plc.lsdDb).toBeLessThan(r.repetition.lsdDb - 1);
         expect(r.plc.lsdDb).toBeLessThan(r.silence.lsdDb - 1);
         // In waveform terms it beats repetition everywhere and silence (0 dB) on 20 ms holes; past
-        // ~20 ms no extrapolation stays in phase with real speech, so it stays within 1 dB of silence.
-        expect(r.plc.snrDb).toBeGreaterThan(r.repetition.snrDb + 0.5);
+        // ~20 ms no extrapolation stays in phase with real speech. The fade starts at 60 ms (it keeps
+        // STOI and LSD up on bursts, bench `plc`), so on 60 ms holes the margin over repetition in
+        // waveform SNR, which penalises out-of-phase energy, narrows to 0.15–0.4 dB
+        // and it sits up to 1.5 dB under silence (−1.0 dB at 16 kHz).
+        expect(r.plc.snrDb).toBeGreaterThan(r.repetition.snrDb + (holeMs < 60 ? 0.5 : 0.1));
         if (holeMs === 20) expect(r.plc.snrDb).toBeGreaterThan(r.silence.snrDb + 0.5);
-        else expect(r.plc.snrDb).toBeGreaterThan(r.silence.snrDb - 1);
+        else expect(r.plc.snrDb).toBeGreaterThan(r.silence.snrDb - (holeMs < 60 ? 1 : 1.5));
       });
     }
   }
@@ -84,10 +87,10 @@ describe('Expand', () => {
     }
   });
 
-  it('fades to silence by 70 ms and counts concealed and silent samples', () => {
+  it('fades to silence by 70 ms (G.711 Appendix I timing) and counts concealed and silent samples', () => {
     const rate = 8000;
     const x = buzz(150, rate, 800);
-    const expand = new Expand(rate);
+    const expand = new Expand(rate, { fadeStartMs: 20, fadePer10Ms: 0.2 });
     expand.start(x);
     const frame = new Float32Array(80);
     const levels: number[] = [];
@@ -101,6 +104,20 @@ describe('Expand', () => {
     // Gain reaches 0 at 20 ms + 5 × 10 ms = 70 ms: 560 samples in; the remaining 400 are silent.
     expect(expand.silentConcealedSamples).toBe(400);
     expect(expand.concealmentEvents).toBe(1);
+  });
+
+  it('by default holds the level 60 ms, then mutes by 260 ms', () => {
+    const rate = 8000;
+    const expand = new Expand(rate);
+    expand.start(buzz(150, rate, 800));
+    const frame = new Float32Array(80);
+    let silentAt = -1;
+    for (let f = 0; f < 30; f++) {
+      const before = expand.silentConcealedSamples;
+      expand.conceal(frame);
+      if (silentAt < 0 && expand.silentConcealedSamples - before === 80) silentAt = f;
+    }
+    expect(silentAt).toBe(26); // the frame 260–270 ms is the first wholly silent one
   });
 
   it('settles at the background-noise level on long losses', () => {
@@ -117,7 +134,7 @@ describe('Expand', () => {
       noise.update(frame);
     }
     const history = buzz(110, rate, 960);
-    const expand = new Expand(rate, { backgroundNoise: noise, seed: 9 });
+    const expand = new Expand(rate, { backgroundNoise: noise, seed: 9, fadeStartMs: 20, fadePer10Ms: 0.2 });
     expand.start(history);
     const levels: number[] = [];
     for (let f = 0; f < 20; f++) {

@@ -1,0 +1,184 @@
+import { RedRecovery } from '../transport/red/index.js';
+import { CodecConcealer, type Concealer } from './concealer.js';
+import { decide, type PlayoutOperation } from './decision.js';
+import { DelayManager } from './delay-manager.js';
+import {
+  BackgroundNoiseEstimator,
+  type CnParameters,
+  ComfortNoiseGenerator,
+  createCnParameters,
+  Expand,
+  Merge,
+  TimeStretch,
+} from './dsp/index.js';
+import { type PlayoutOptions, type ResolvedPlayoutOptions, resolvePlayoutOptions } from './options.js';
+import { PacketBuffer, Unwrapper } from './packet-buffer.js';
+import { emptyPlayoutStats, type PlayoutStats } from './stats.js';
+import { SyncBuffer } from './sync-buffer.js';
+
+/**
+ * Parts a `Playout` is built from; each may be swapped (tests, tuning) without module mocks.
+ * Missing parts are built from the options.
+ */
+export interface PlayoutDeps {
+  /** Computes the target delay. */
+  delayManager?: DelayManager;
+  /** Chooses the operation of each pull. */
+  decide?: typeof decide;
+  /**
+   * Packet-loss concealment. Default: {@link Expand} (pitch-based) or, with
+   * `concealment: 'codec'`, the codec's own (`AudioCodec.conceal`).
+   */
+  expand?: Concealer;
+  /** Blends returning audio into concealment. */
+  merge?: Merge;
+  /** Accelerate / preemptive expand. */
+  timeStretch?: TimeStretch;
+  /** Background-noise estimate (concealment fades into it; comfort noise without CN packets uses it). */
+  backgroundNoise?: BackgroundNoiseEstimator;
+  /** Comfort-noise synthesis for DTX (RFC 3389). */
+  comfortNoise?: ComfortNoiseGenerator;
+}
+
+/** Decoded audio kept behind the play position (concealment history), ms. */
+export const HISTORY_MS = 120;
+/** Decoded audio room ahead of the play position, ms. */
+export const FUTURE_MS = 600;
+/** Ring of recently played sequence numbers (duplicate detection after play). */
+export const PLAYED_RING = 256;
+
+/**
+ * Everything one playout holds, shared by its steps (intake, decoding, operations). Internal: the
+ * `Playout` facade owns it; steps are plain functions over it so each can live in its own module.
+ * @internal
+ */
+export interface PlayoutContext {
+  readonly o: ResolvedPlayoutOptions;
+  /** Output rate, Hz. */
+  readonly rateHz: number;
+  /** Samples of one 10 ms pull. */
+  readonly frameSamples: number;
+  /** Output samples per RTP timestamp unit. */
+  readonly samplesPerTs: number;
+  readonly dm: DelayManager;
+  readonly decide: typeof decide;
+  readonly concealer: Concealer;
+  readonly merge: Merge;
+  readonly stretch: TimeStretch;
+  readonly noise: BackgroundNoiseEstimator;
+  readonly cng: ComfortNoiseGenerator;
+  readonly cnParams: CnParameters;
+  readonly buffer: PacketBuffer;
+  readonly sync: SyncBuffer;
+  readonly seq: Unwrapper;
+  readonly ts: Unwrapper;
+  readonly red: RedRecovery | undefined;
+  readonly stats: PlayoutStats;
+  /** Decode / stretch input scratch, float PCM. */
+  readonly decoded: Float32Array;
+  /** Merge / stretch output scratch, float PCM. */
+  readonly scratch: Float32Array;
+  /** Sequence numbers played, by `seq % PLAYED_RING` (-1: none). */
+  readonly played: Float64Array;
+  ssrc: number | undefined;
+  /** Pulls so far. */
+  tick: number;
+  started: boolean;
+  /** Unwrapped RTP timestamp of the audio due next. */
+  nextTs: number;
+  lastSeq: number;
+  lastOp: PlayoutOperation;
+  /** Samples concealed or noise generated since real audio last played. */
+  generated: number;
+  /** DTX / comfort noise in force. */
+  comfortNoise: boolean;
+  /** The comfort noise comes from a CN packet (else from the background estimate). */
+  cnFromPacket: boolean;
+  /** Smoothed buffer level, samples. */
+  level: number;
+  stretchAllowedAt: number;
+  /** Duration of one packet, RTP timestamp units (learnt from decoding). */
+  packetTs: number;
+  lastArrivalMs: number;
+  lastArrivalTs: number;
+}
+
+/**
+ * Builds a context from options and optional parts.
+ * @throws VoxwireError `ERR_INVALID_OPTION` naming a bad option.
+ * @internal
+ */
+export function createPlayoutContext(options: PlayoutOptions, deps: PlayoutDeps): PlayoutContext {
+  const o = resolvePlayoutOptions(options);
+  const info = o.codec.info;
+  const rateHz = info.sampleRateHz;
+  const noise = deps.backgroundNoise ?? new BackgroundNoiseEstimator(rateHz);
+  let concealer = deps.expand;
+  if (concealer === undefined) {
+    if (o.concealment === 'codec') {
+      concealer = new CodecConcealer(o.codec, rateHz);
+    } else {
+      concealer = new Expand(rateHz, { backgroundNoise: noise });
+    }
+  }
+  const futureSamples = (FUTURE_MS * rateHz) / 1000;
+  return {
+    o,
+    rateHz,
+    frameSamples: rateHz / 100,
+    samplesPerTs: rateHz / info.clockRateHz,
+    dm: deps.delayManager ?? new DelayManager(info.clockRateHz, o.delay),
+    decide: deps.decide ?? decide,
+    concealer,
+    merge: deps.merge ?? new Merge(rateHz),
+    stretch: deps.timeStretch ?? new TimeStretch(rateHz),
+    noise,
+    cng: deps.comfortNoise ?? new ComfortNoiseGenerator(rateHz, 7),
+    cnParams: createCnParameters(),
+    buffer: new PacketBuffer(o.maxPackets),
+    sync: new SyncBuffer((HISTORY_MS * rateHz) / 1000, futureSamples),
+    seq: new Unwrapper(16),
+    ts: new Unwrapper(32),
+    red: o.redPayloadType >= 0 ? new RedRecovery() : undefined,
+    stats: emptyPlayoutStats(),
+    decoded: new Float32Array(futureSamples),
+    scratch: new Float32Array(futureSamples),
+    played: new Float64Array(PLAYED_RING).fill(-1),
+    ssrc: undefined,
+    tick: 0,
+    started: false,
+    nextTs: 0,
+    lastSeq: 0,
+    lastOp: 'silence',
+    generated: 0,
+    comfortNoise: false,
+    cnFromPacket: false,
+    level: 0,
+    stretchAllowedAt: 0,
+    packetTs: info.clockRateHz / 50,
+    lastArrivalMs: Number.NaN,
+    lastArrivalTs: 0,
+  };
+}
+
+/**
+ * Forgets the stream (packets, timing reference, decoded audio); counters and the delay histogram stay.
+ * @internal
+ */
+export function resetStream(c: PlayoutContext): void {
+  c.stats.packetsDiscarded += c.buffer.flush();
+  c.seq.reset();
+  c.ts.reset();
+  c.red?.reset();
+  c.dm.restartWindow();
+  c.played.fill(-1);
+  c.started = false;
+  c.lastArrivalMs = Number.NaN;
+  c.comfortNoise = false;
+  c.stats.resets++;
+}
+
+/** Audio buffered now (decoded not yet played plus packets held), samples. @internal */
+export function rawLevelSamples(c: PlayoutContext): number {
+  return c.sync.futureSamples + c.buffer.size * c.packetTs * c.samplesPerTs;
+}
