@@ -5,6 +5,7 @@
  * estimator, VAD and noise-suppressor tests and by the benchmarks.
  */
 import { readFileSync } from 'node:fs';
+import { RealFft } from '../../src/aec/fft.js';
 import { readWav } from '../../src/audio/index.js';
 import { mediaPath } from '../helpers/peers.js';
 import { prng } from '../helpers/random.js';
@@ -51,16 +52,34 @@ export function roomImpulseResponse(o: RoomOptions): Float32Array {
   return h;
 }
 
-/** Direct convolution of `x` with `h`, same length as `x`. */
+/** Convolution of `x` with `h` (FFT overlap-add), same length as `x`. */
 export function convolve(x: Float32Array, h: Float32Array): Float32Array {
-  const y = new Float32Array(x.length);
-  const taps: number[] = [];
-  for (let j = 0; j < h.length; j++) if (h[j] !== 0) taps.push(j);
-  for (const j of taps) {
-    const c = h[j];
-    for (let i = j; i < x.length; i++) y[i] += c * x[i - j];
+  let size = 1024;
+  while (size < 2 * h.length) size *= 2;
+  const step = size - h.length + 1;
+  const fft = new RealFft(size);
+  const bins = size / 2 + 1;
+  const hRe = new Float32Array(bins);
+  const hIm = new Float32Array(bins);
+  const frame = new Float32Array(size);
+  frame.set(h);
+  fft.forward(frame, hRe, hIm);
+  const re = new Float32Array(bins);
+  const im = new Float32Array(bins);
+  const y = new Float32Array(x.length + size);
+  for (let at = 0; at < x.length; at += step) {
+    frame.fill(0);
+    frame.set(x.subarray(at, Math.min(x.length, at + step)));
+    fft.forward(frame, re, im);
+    for (let f = 0; f < bins; f++) {
+      const r = re[f] * hRe[f] - im[f] * hIm[f];
+      im[f] = re[f] * hIm[f] + im[f] * hRe[f];
+      re[f] = r;
+    }
+    fft.inverse(re, im, frame);
+    for (let i = 0; i < size; i++) y[at + i] += frame[i];
   }
-  return y;
+  return y.slice(0, x.length);
 }
 
 /** Soft clip of a loudspeaker driven near full scale: tanh with the given drive (int16 scale in/out). */
