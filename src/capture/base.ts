@@ -12,8 +12,11 @@ import type {
 
 /** Mutable counters behind {@link AudioEndpointStats}, for subclasses of the base source and sink. */
 export interface MutableStats {
+  /** See {@link AudioEndpointStats.frames}. */
   frames: number;
+  /** See {@link AudioEndpointStats.underruns}. */
   underruns: number;
+  /** See {@link AudioEndpointStats.overrunSamples}. */
   overrunSamples: number;
 }
 

@@ -32,6 +32,7 @@ export interface SweepSourceOptions extends GeneratorOptions {
 /** Base of the generators: duration in frames, amplitude, fills every channel from `next()`. */
 abstract class GeneratorSource extends BaseAudioSource {
   readonly #totalFrames: number;
+  /** Peak value in Int16 units (the `amplitude` option × 32767). */
   protected readonly amplitude: number;
   #frame = 0;
 

@@ -19,11 +19,15 @@ export interface VadOptions {
   hangoverMs?: number;
 }
 
-/** Resolved options (all fields present). @internal */
+/** {@link VadOptions} with every field set, as a {@link Vad} uses them. */
 export interface ResolvedVadOptions {
+  /** Aggressiveness, 0 (quality) to 3 (very aggressive). */
   mode: VadMode;
+  /** Sample rate of the frames, Hz. */
   sampleRateHz: number;
+  /** Frame length `process` takes, ms. */
   frameMs: number;
+  /** Speech is held this long after the last speech frame, ms. */
   hangoverMs: number;
   /** Samples in one frame passed to `process`. */
   samplesPerFrame: number;

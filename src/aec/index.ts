@@ -1,0 +1,14 @@
+export type { DelayEstimatorOptions } from './delay-estimator.js';
+export { DelayEstimator } from './delay-estimator.js';
+export type { EchoCancellerOptions, EchoCancellerStats } from './echo-canceller.js';
+export { EchoCanceller, MAX_AEC_DELAY_MS } from './echo-canceller.js';
+export { RealFft } from './fft.js';
+export type { NoiseSuppressorStats } from './noise-suppressor.js';
+export { NoiseSuppressor } from './noise-suppressor.js';
+export type { NoiseSuppressionLevel, NoiseSuppressorOptions } from './ns/options.js';
+export { NS_LEVEL_FLOOR_DB, NS_SAMPLE_RATES_HZ } from './ns/options.js';
+export type { AudioProcessorEvents, AudioProcessorStats } from './processor.js';
+export { AudioProcessor } from './processor.js';
+export type { AudioProcessorOptions } from './processor-options.js';
+export type { ResolvedVadOptions, VadEvents, VadMode, VadOptions } from './vad.js';
+export { VAD_SAMPLE_RATES_HZ, Vad } from './vad.js';
