@@ -22,6 +22,7 @@ import {
   type PlayoutConcealment,
   type PlayoutOperation,
 } from '../../src/jitter/index.js';
+import { RedEncoder } from '../../src/transport/red/index.js';
 import { pcm16Samples, readWav } from '../../tests/helpers/wav-lite.js';
 import { type BenchTable, fixed } from '../lib.js';
 
@@ -76,7 +77,22 @@ export function lossMask(frames: number, spec: LossSpec, seed: number): Uint8Arr
   return mask;
 }
 
-function encodeAll(codec: AudioCodec, pcm: Int16Array, frame: number): Uint8Array[] {
+/** RED payload type of the RED-on rows (sender: RedEncoder, distance 1; receiver: Playout redPayloadType). */
+const RED_PT = 63;
+
+/**
+ * Frames the receiver still lacks with RED (distance 1): a lost packet whose successor arrived is
+ * rebuilt from the successor's redundancy (same encoding), so only the last of a run stays lost.
+ */
+export function redResidualMask(mask: Uint8Array): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++)
+    out[i] = mask[i] === 1 && (i + 1 >= mask.length || mask[i + 1] === 1) ? 1 : 0;
+  return out;
+}
+
+/** Encoded 20 ms frames of `pcm`. */
+export function encodeAll(codec: AudioCodec, pcm: Int16Array, frame: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let at = 0; at + frame <= pcm.length; at += frame)
     out.push(codec.encode(pcm.subarray(at, at + frame)).slice());
@@ -84,7 +100,7 @@ function encodeAll(codec: AudioCodec, pcm: Int16Array, frame: number): Uint8Arra
 }
 
 /** Decodes the received packets in order; lost frames are silence or a repeat of the last frame. */
-function baseline(
+export function baseline(
   codec: AudioCodec,
   payloads: Uint8Array[],
   mask: Uint8Array | undefined,
@@ -112,19 +128,25 @@ function noStretch(s: DecisionInput): PlayoutOperation {
   return op === 'accelerate' || op === 'preemptive-expand' ? 'normal' : op;
 }
 
-/** Runs the packets through a Playout at a steady arrival rate; returns its output from packet 0 on. */
-function throughPlayout(
+/**
+ * Runs the packets through a Playout at a steady arrival rate; returns its output from packet 0 on.
+ * With `red`, the sender wraps every frame with a RedEncoder (distance 1) and the Playout unpacks it.
+ */
+export function throughPlayout(
   codec: AudioCodec,
   payloads: Uint8Array[],
   mask: Uint8Array,
   concealment: PlayoutConcealment,
+  red = false,
 ): Int16Array {
   const rate = codec.info.sampleRateHz;
   const tsPerPacket = codec.info.clockRateHz / 50;
   const playout = createPlayout(
-    { codec, minDelayMs: 40, maxDelayMs: 40, concealment },
+    { codec, minDelayMs: 40, maxDelayMs: 40, concealment, redPayloadType: red ? RED_PT : -1 },
     { decide: noStretch, merge: new Merge(rate, { maxShiftMs: 0 }) },
   );
+  const encoder = red ? new RedEncoder({ distance: 1 }) : undefined;
+  const pt = codec.info.payloadType;
   const frame = rate / 100;
   const total = payloads.length * 2 * frame;
   const out = new Int16Array(total);
@@ -133,14 +155,17 @@ function throughPlayout(
   for (let k = 0; written < total && k < payloads.length * 2 + 100; k++) {
     const now = k * 10;
     for (; next < payloads.length && next * 20 <= now; next++) {
+      const timestamp = (next * tsPerPacket) >>> 0;
+      // The sender encodes every frame, sent or lost, so redundancy follows the sender's history.
+      const payload = encoder ? encoder.encode(payloads[next], timestamp, pt).slice() : payloads[next];
       if (mask[next] === 1) continue;
       playout.insert(
         {
           sequenceNumber: next & 0xffff,
-          timestamp: (next * tsPerPacket) >>> 0,
+          timestamp,
           ssrc: 1,
-          payloadType: codec.info.payloadType,
-          payload: payloads[next],
+          payloadType: encoder ? RED_PT : pt,
+          payload,
         },
         next * 20,
       );
@@ -157,7 +182,7 @@ function throughPlayout(
 let spandspBinary: string | null | undefined;
 
 /** Builds the spandsp harness once into os.tmpdir(); null when gcc or libspandsp is missing. */
-function spandsp(): string | null {
+export function spandsp(): string | null {
   if (spandspBinary !== undefined) return spandspBinary;
   const bin = join(tmpdir(), `voxwire-spandsp-plc-${process.pid}`);
   try {
@@ -169,7 +194,14 @@ function spandsp(): string | null {
   return spandspBinary;
 }
 
-function runSpandsp(bin: string, dir: string, ref: Int16Array, mask: Uint8Array, frame: number): Int16Array {
+/** spandsp's PLC over `ref` with the frames of `mask` lost. */
+export function runSpandsp(
+  bin: string,
+  dir: string,
+  ref: Int16Array,
+  mask: Uint8Array,
+  frame: number,
+): Int16Array {
   const inPath = join(dir, 'sp-in.raw');
   const outPath = join(dir, 'sp-out.raw');
   const maskPath = join(dir, 'sp-mask.txt');
@@ -180,7 +212,8 @@ function runSpandsp(bin: string, dir: string, ref: Int16Array, mask: Uint8Array,
   return new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
-function writeWav(path: string, pcm: Int16Array, rate: number): void {
+/** Writes 16-bit mono WAV. */
+export function writeWav(path: string, pcm: Int16Array, rate: number): void {
   const h = Buffer.alloc(44);
   h.write('RIFF', 0);
   h.writeUInt32LE(36 + pcm.byteLength, 4);
@@ -212,14 +245,15 @@ for j in json.load(open(sys.argv[2])):
 print(json.dumps(res))
 `;
 
-interface Job {
+/** One scoring job: reference and degraded WAV paths. */
+export interface Job {
   ref: string;
   deg: string;
   key: string;
 }
 
 /** Scores every job in one python process (STOI, LSD, and the residual lag as a sanity check). */
-function score(dir: string, jobs: Job[]): { stoi: number; lsd: number; lag: number }[] {
+export function score(dir: string, jobs: Job[]): { stoi: number; lsd: number; lag: number }[] {
   const list = join(dir, 'jobs.json');
   writeFileSync(list, JSON.stringify(jobs));
   const out = execFileSync('python3', ['-c', SCORER, METRICS_DIR, list], { maxBuffer: 1 << 24 });
@@ -256,18 +290,21 @@ function degrade(
   ref: Int16Array,
   mask: Uint8Array,
   dir: string,
+  red: boolean,
 ): Int16Array | undefined {
   const frame = c.rate / 50;
+  // Baselines get what RED gives any receiver: the frames rebuilt from a successor's redundancy.
+  const residual = red ? redResidualMask(mask) : mask;
   switch (method) {
     case 'silence':
     case 'repeat':
-      return baseline(c.make(), payloads, mask, frame, method === 'repeat');
+      return baseline(c.make(), payloads, residual, frame, method === 'repeat');
     case 'spandsp': {
       const bin = spandsp();
-      return bin === null ? undefined : runSpandsp(bin, dir, ref, mask, frame);
+      return bin === null ? undefined : runSpandsp(bin, dir, ref, residual, frame);
     }
     default:
-      return throughPlayout(c.make(), payloads, mask, method as PlayoutConcealment);
+      return throughPlayout(c.make(), payloads, mask, method as PlayoutConcealment, red);
   }
 }
 
@@ -286,12 +323,14 @@ export async function run(): Promise<BenchTable[]> {
         writeWav(refPath, ref, c.rate);
         LOSSES.forEach((loss, li) => {
           const mask = lossMask(payloads.length, loss, 1000 + li * 17 + s.charCodeAt(0));
-          for (const method of c.methods) {
-            const deg = degrade(c, method, payloads, ref, mask, dir);
-            if (deg === undefined) continue;
-            const degPath = join(dir, `${s}-${c.rate}-${li}-${method}.wav`);
-            writeWav(degPath, deg.subarray(0, ref.length), c.rate);
-            jobs.push({ ref: refPath, deg: degPath, key: `${li}|${method}` });
+          for (const red of [false, true]) {
+            for (const method of c.methods) {
+              const deg = degrade(c, method, payloads, ref, mask, dir, red);
+              if (deg === undefined) continue;
+              const degPath = join(dir, `${s}-${c.rate}-${li}-${red}-${method}.wav`);
+              writeWav(degPath, deg.subarray(0, ref.length), c.rate);
+              jobs.push({ ref: refPath, deg: degPath, key: `${li}|${red}|${method}` });
+            }
           }
         });
       }
@@ -306,23 +345,28 @@ export async function run(): Promise<BenchTable[]> {
         sums.set(j.key, a);
       });
       let maxLag = 0;
-      const rows = LOSSES.map((loss, li) => [
-        loss.name,
-        ...c.methods.flatMap((m) => {
-          const a = sums.get(`${li}|${m}`);
-          if (a === undefined) return ['peer missing', 'peer missing'];
-          maxLag = Math.max(maxLag, a.lag);
-          return [fixed(a.stoi / a.n, 3), fixed(a.lsd / a.n, 2)];
-        }),
-      ]);
+      const rows = LOSSES.flatMap((loss, li) =>
+        [false, true].map((red) => [
+          loss.name,
+          red ? 'on' : 'off',
+          ...c.methods.flatMap((m) => {
+            const a = sums.get(`${li}|${red}|${m}`);
+            if (a === undefined) return ['peer missing', 'peer missing'];
+            maxLag = Math.max(maxLag, a.lag);
+            return [fixed(a.stoi / a.n, 3), fixed(a.lsd / a.n, 2)];
+          }),
+        ]),
+      );
       tables.push({
         title: `Concealment quality, ${c.title}, 20 ms packets (mean of speech-a/b/c)`,
-        columns: ['loss', ...c.methods.flatMap((m) => [`${m} STOI`, `${m} LSD dB`])],
+        columns: ['loss', 'RED', ...c.methods.flatMap((m) => [`${m} STOI`, `${m} LSD dB`])],
         rows,
         notes: [
           'Against the loss-free decode; STOI higher is better, log-spectral distance lower is better.',
           'silence: lost frames zero; repeat: last received frame again; spandsp: plc_fillin/plc_rx (G.711 only);',
           "pitch: the Playout's Expand/Merge; codec: the Playout with concealment 'codec' (libopus PLC).",
+          'RED on: the sender wraps each frame with RedEncoder (distance 1) and the Playout unpacks it',
+          '(redPayloadType 63); the baselines get the frames any RED receiver rebuilds (lost, successor received).',
           'Playout runs at a steady arrival rate with time-stretch, gap jumps and merge shift off (one timeline).',
           `Largest residual lag found by metrics.align within ±20 ms: ${fixed(maxLag, 2)} ms (0 = aligned).`,
         ],

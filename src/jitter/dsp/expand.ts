@@ -15,6 +15,15 @@ export interface ExpandOptions {
   fadeStartMs?: number;
   /** Gain lost per 10 ms once fading, 0–1 (G.711 Appendix I: 0.2). Default 0.05: silent 260 ms into a loss. */
   fadePer10Ms?: number;
+  /**
+   * Fraction of the level given up over the first {@link onsetMs} of a loss, 0–1 (spandsp's G.711
+   * PLC: 0.4 per 20 ms, to silence at 50 ms). Default 0.3 at 8 kHz (bench `plc`, PCMU 5 % random:
+   * LSD 1.30 → 1.20 dB, STOI 0.974 → 0.976), 0.15 at 16 and 48 kHz (deeper cost Opus 10 % bursty
+   * STOI: 0.869 at 0, 0.869 at 0.15, 0.866 at 0.3). The gain ramps down and holds until the fade.
+   */
+  onsetAttenuation?: number;
+  /** Duration of the onset attenuation ramp, ms, 1–100. Default 20. */
+  onsetMs?: number;
   /** Seed of the unvoiced and comfort-noise components. Default 1. */
   seed?: number;
   /** Background-noise estimate to fade into on long losses (silence without one). */
@@ -32,8 +41,9 @@ const MAX_PERIODS = 3;
  * period of the played history is repeated, overlap-added at period boundaries over a quarter
  * period; after 10 ms a second and after 20 ms a third period join the cycle, so the repetition
  * varies and does not buzz. An LPC-shaped noise continuation of the history is mixed in by how
- * unvoiced the history is. After {@link ExpandOptions.fadeStartMs} (60 ms) the result fades by 5 %
- * per 10 ms into the background-noise estimate (or silence), reached 260 ms into the loss.
+ * unvoiced the history is. Over the first 20 ms the level ramps down by 30 % at 8 kHz, 15 % above
+ * (spandsp-style onset attenuation); after {@link ExpandOptions.fadeStartMs} (60 ms) the result fades by 5 % per 10 ms
+ * into the background-noise estimate (or silence), reached 260 ms into the loss.
  *
  * Use: `start(history)` when the first frame is missing, then `conceal(out)` per output frame
  * until audio resumes (merge with {@link Merge}). Allocation-free per call after construction.
@@ -64,6 +74,8 @@ export class Expand {
   #startRamp = 0;
   readonly #fadeStart: number;
   readonly #fadeStep: number;
+  readonly #onsetDepth: number;
+  readonly #onsetSamples: number;
   readonly #unvoicedFilter = new AllPoleFilter();
   readonly #unvoicedNoise: NoiseSource;
   #unvoicedGain = 0;
@@ -88,7 +100,14 @@ export class Expand {
     const fadePer10Ms = options.fadePer10Ms ?? 0.05;
     if (!(fadePer10Ms > 0 && fadePer10Ms <= 1))
       invalidOption('fadePer10Ms', fadePer10Ms, 'must be in (0, 1]');
+    const onsetAttenuation = options.onsetAttenuation ?? (sampleRateHz === 8000 ? 0.3 : 0.15);
+    if (!(onsetAttenuation >= 0 && onsetAttenuation <= 1))
+      invalidOption('onsetAttenuation', onsetAttenuation, 'must be 0–1');
+    const onsetMs = options.onsetMs ?? 20;
+    if (!(onsetMs >= 1 && onsetMs <= 100)) invalidOption('onsetMs', onsetMs, 'must be 1–100 ms');
     this.sampleRateHz = sampleRateHz;
+    this.#onsetDepth = onsetAttenuation;
+    this.#onsetSamples = Math.round((onsetMs * sampleRateHz) / 1000);
     this.#pitch = new PitchEstimator(sampleRateHz);
     this.#buffer = new Float32Array(Math.ceil((HISTORY_MS * sampleRateHz) / 1000));
     this.#fadeStart = Math.round((fadeStartMs * sampleRateHz) / 1000);
@@ -134,7 +153,9 @@ export class Expand {
     if (lag === 0 && isSilent(buf, n)) return;
     if (lag === 0) lag = Math.min(Math.floor(n / 2), Math.round((MAX_PITCH_MS * this.sampleRateHz) / 2000));
     this.pitchLagSamples = lag;
-    this.voicing = Math.min(1, Math.max(0, (this.#pitch.correlation - 0.3) / 0.55));
+    // Speech history rarely correlates below 0.4 at its pitch lag: only noise-like history gets the
+    // LPC noise mix (was (c − 0.3) / 0.55; the noise mix cost 5 % random LSD 0.02 dB on PCMU).
+    this.voicing = Math.min(1, Math.max(0, (this.#pitch.correlation - 0.1) / 0.3));
     const overlap = Math.max(1, Math.floor(lag / 4));
     this.#overlap = overlap;
     this.#pos = n - lag;
@@ -188,7 +209,9 @@ export class Expand {
     const tenMs = this.sampleRateHz / 100;
     for (let i = offset; i < end; i++) {
       const t = this.lossSamples++;
-      const gain = t < this.#fadeStart ? 1 : Math.max(0, 1 - (t - this.#fadeStart) * this.#fadeStep);
+      const fade = t < this.#fadeStart ? 1 : Math.max(0, 1 - (t - this.#fadeStart) * this.#fadeStep);
+      // The further from the last real sample, the less the extrapolation is to be trusted.
+      const gain = fade * (1 - (this.#onsetDepth * Math.min(t, this.#onsetSamples)) / this.#onsetSamples);
       let y = 0;
       if (lag > 0 && gain > 0) {
         let pos = this.#pos;

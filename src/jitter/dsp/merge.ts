@@ -13,7 +13,11 @@ export interface MergeSource {
 export interface MergeOptions {
   /** Longest stretch of further concealment played before the new audio to align it, ms. Default 5. */
   maxShiftMs?: number;
-  /** Cross-fade length from concealment into the new audio, ms. Default 5. */
+  /**
+   * Cross-fade length from concealment into the new audio, ms. Default 1 (spandsp: a quarter pitch
+   * period): the new audio is what was sent, so the sooner it is heard the better (bench `plc`, PCMU
+   * 5 % random LSD 1.27 dB with 2 ms, 1.44 with 10 ms; was 5).
+   */
   crossfadeMs?: number;
 }
 
@@ -41,7 +45,7 @@ export class Merge {
     checkSampleRate(sampleRateHz);
     const maxShiftMs = options.maxShiftMs ?? 5;
     if (!(maxShiftMs >= 0 && maxShiftMs <= 20)) invalidOption('maxShiftMs', maxShiftMs, 'must be 0–20 ms');
-    const crossfadeMs = options.crossfadeMs ?? 5;
+    const crossfadeMs = options.crossfadeMs ?? 1;
     if (!(crossfadeMs >= 0.5 && crossfadeMs <= 20))
       invalidOption('crossfadeMs', crossfadeMs, 'must be 0.5–20 ms');
     this.sampleRateHz = sampleRateHz;

@@ -77,7 +77,8 @@ describe('Expand', () => {
     for (const rate of [8000, 16000, 48000]) {
       const x = buzz(123, rate, rate / 5);
       const pos = rate / 10;
-      const expand = new Expand(rate);
+      // Waveform fidelity without the onset attenuation (tested below).
+      const expand = new Expand(rate, { onsetAttenuation: 0 });
       expand.start(x, 0, pos);
       const out = new Float32Array(rate / 100);
       expand.conceal(out);
@@ -85,6 +86,29 @@ describe('Expand', () => {
       const joined = Float32Array.of(x[pos - 1], ...out);
       expect(maxJump(joined)).toBeLessThanOrEqual(maxJump(x) * 1.05);
     }
+  });
+
+  it('ramps the level down by onsetAttenuation over onsetMs, then holds it until the fade', () => {
+    const rate = 16000;
+    const x = buzz(150, rate, rate / 5);
+    const rms = (y: Float32Array) => Math.sqrt(y.reduce((a, v) => a + v * v, 0) / y.length);
+    const levels = (options: ConstructorParameters<typeof Expand>[1]) => {
+      const expand = new Expand(rate, options);
+      expand.start(x);
+      const frame = new Float32Array(rate / 100);
+      return Array.from({ length: 6 }, () => {
+        expand.conceal(frame);
+        return rms(frame);
+      });
+    };
+    const flat = levels({ onsetAttenuation: 0 });
+    const ramped = levels({ onsetAttenuation: 0.3 });
+    // Mean gain over 0–10 ms 0.925, 10–20 ms 0.775, then 0.7 until the fade starts at 60 ms.
+    expect(ramped[0] / flat[0]).toBeCloseTo(0.925, 1);
+    expect(ramped[1] / flat[1]).toBeCloseTo(0.775, 1);
+    for (let i = 2; i < 6; i++) expect(ramped[i] / flat[i]).toBeCloseTo(0.7, 2);
+    expect(() => new Expand(rate, { onsetAttenuation: 1.5 })).toThrow(/onsetAttenuation/);
+    expect(() => new Expand(rate, { onsetMs: 0 })).toThrow(/onsetMs/);
   });
 
   it('fades to silence by 70 ms (G.711 Appendix I timing) and counts concealed and silent samples', () => {
