@@ -1,12 +1,15 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', webrtc: 'src/webrtc.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'node20',
   platform: 'node',
-  splitting: false,
+  // Shared chunks keep one VoxwireError class across 'voxwire' and 'voxwire/webrtc' (instanceof holds).
+  splitting: true,
+  // import.meta.url (locating assets/) in the CommonJS build.
+  shims: true,
 });

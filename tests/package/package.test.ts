@@ -41,7 +41,26 @@ describe('the packed package', () => {
     expect(files).toContain('dist/index.d.ts');
     expect(files).toContain('dist/index.d.cts');
     for (const file of files)
-      expect(file).toMatch(/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/)/);
+      expect(file).toMatch(/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/|assets\/(speech|web)\/)/);
+    expect(files).toContain('dist/webrtc.js');
+    expect(files).toContain('assets/web/index.html');
+  });
+
+  it('serves voxwire/webrtc from ESM and CommonJS; the main entry never loads werift', () => {
+    writeFileSync(
+      join(work, 'webrtc.mjs'),
+      "import { WebRtcTransport, SignalingServer } from 'voxwire/webrtc'; import { VoxwireError } from 'voxwire';\n" +
+        'console.log(typeof WebRtcTransport, typeof SignalingServer, typeof VoxwireError);',
+    );
+    writeFileSync(
+      join(work, 'webrtc.cjs'),
+      "require('voxwire'); const loaded = () => Object.keys(require.cache).some((k) => k.includes('/werift/'));\n" +
+        "const before = loaded(); const w = require('voxwire/webrtc');\n" +
+        'console.log(before, loaded(), typeof w.WebRtcTransport);',
+    );
+    expect(run('node', ['webrtc.mjs'], work).trim()).toBe('function function function');
+    expect(run('node', ['webrtc.cjs'], work).trim()).toBe('false true function');
+    expect(readFileSync(join(installed, 'dist', 'index.js'), 'utf8')).not.toContain('werift');
   });
 
   it('imports from ESM and CommonJS with the same public names', () => {
