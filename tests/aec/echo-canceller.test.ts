@@ -41,7 +41,7 @@ async function run(sc: EchoScenario, ec: EchoCanceller): Promise<Int16Array> {
   return out.subarray(ec.latencySamples);
 }
 
-const SEEDS = [1, 2];
+const SEEDS = [1, 2, 3];
 
 describe('EchoCanceller on linear echo paths (16 kHz, 27 s far end, RT60 250–300 ms)', () => {
   for (const seed of SEEDS) {
@@ -65,9 +65,9 @@ describe('EchoCanceller on linear echo paths (16 kHz, 27 s far end, RT60 250–3
       );
       expect(linear.erleDbSteady).toBeGreaterThanOrEqual(30);
       expect(suppressed.erleDbSteady).toBeGreaterThanOrEqual(40);
-      // Known gap: the aim is 20 dB within 0.5 s on every seed; measured 0.3 s on these, 1.3 s on others.
+      // Aim: 20 dB within 0.5 s of the far end starting (measured 0–0.1 s on seeds 1–3).
       expect(suppressed.secondsTo20Db).not.toBeNull();
-      expect(suppressed.secondsTo20Db as number).toBeLessThanOrEqual(1.5);
+      expect(suppressed.secondsTo20Db as number).toBeLessThanOrEqual(0.5);
       const stats = full.getStats();
       expect(stats.converged).toBe(true);
       expect(stats.erleDb).toBeGreaterThan(25);
@@ -101,38 +101,40 @@ describe('EchoCanceller in double talk', () => {
   }
 });
 
-describe('EchoCanceller with an echo-path change and a loudspeaker non-linearity (measured guards)', () => {
-  it('re-converges after the echo path changes', async () => {
-    const sc = echoScenario({
-      far: longFar(1),
-      room: { sampleRateHz: RATE, rt60Ms: 250, seed: 1 },
-      changedRoom: { sampleRateHz: RATE, rt60Ms: 300, seed: 101 },
-      pathChangeAtS: 12,
-      seed: 1,
-    });
-    const out = await run(sc, new EchoCanceller({ sampleRateHz: RATE }));
-    const after = erle(sc.mic, out, sc.far, RATE, undefined, 12);
-    console.log(
-      `path change: 20 dB again after ${after.secondsTo20Db} s, steady ${after.erleDbSteady.toFixed(1)} dB`,
-    );
-    // Known gap: the aim is 0.5 s; measured 1–3 s.
-    expect(after.secondsTo20Db).not.toBeNull();
-    expect(after.secondsTo20Db as number).toBeLessThanOrEqual(4);
-    expect(after.erleDbSteady).toBeGreaterThan(30);
-  }, 240_000);
+describe('EchoCanceller with an echo-path change and a loudspeaker non-linearity', () => {
+  for (const seed of SEEDS) {
+    it(`seed ${seed}: re-converges within 0.5 s after the echo path changes`, async () => {
+      const sc = echoScenario({
+        far: longFar(seed),
+        room: { sampleRateHz: RATE, rt60Ms: 250, seed },
+        changedRoom: { sampleRateHz: RATE, rt60Ms: 300, seed: 100 + seed },
+        pathChangeAtS: 12,
+        seed,
+      });
+      const out = await run(sc, new EchoCanceller({ sampleRateHz: RATE }));
+      const after = erle(sc.mic, out, sc.far, RATE, undefined, 12);
+      console.log(
+        `seed ${seed} path change: 20 dB again after ${after.secondsTo20Db} s, steady ${after.erleDbSteady.toFixed(1)} dB`,
+      );
+      // Measured 0.1–0.2 s on seeds 1–3 (1.8–2.9 s before the path-change detector).
+      expect(after.secondsTo20Db).not.toBeNull();
+      expect(after.secondsTo20Db as number).toBeLessThanOrEqual(0.5);
+      expect(after.erleDbSteady).toBeGreaterThan(35);
+    }, 240_000);
 
-  it('cancels through a soft-clipping loudspeaker', async () => {
-    const sc = echoScenario({
-      far: longFar(2),
-      room: { sampleRateHz: RATE, rt60Ms: 250, seed: 2 },
-      clipDrive: 2.5,
-      seed: 2,
-    });
-    const result = erle(sc.mic, await run(sc, new EchoCanceller({ sampleRateHz: RATE })), sc.far, RATE);
-    console.log(`soft clip: steady ${result.erleDbSteady.toFixed(1)} dB`);
-    // Known gap: the aim is 25 dB; measured about 24 dB on 13 s material.
-    expect(result.erleDbSteady).toBeGreaterThan(20);
-  }, 240_000);
+    it(`seed ${seed}: ≥ 25 dB through a soft-clipping loudspeaker`, async () => {
+      const sc = echoScenario({
+        far: longFar(seed),
+        room: { sampleRateHz: RATE, rt60Ms: 250, seed },
+        clipDrive: 2.5,
+        seed,
+      });
+      const result = erle(sc.mic, await run(sc, new EchoCanceller({ sampleRateHz: RATE })), sc.far, RATE);
+      console.log(`seed ${seed} soft clip: steady ${result.erleDbSteady.toFixed(1)} dB`);
+      // Measured 25.4–26.1 dB on seeds 1–3.
+      expect(result.erleDbSteady).toBeGreaterThanOrEqual(25);
+    }, 240_000);
+  }
 });
 
 describe('EchoCanceller alignment and API', () => {

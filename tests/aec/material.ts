@@ -18,6 +18,14 @@ export function speech16k(letter: 'a' | 'b' | 'c'): Float32Array {
   return out;
 }
 
+/** Speech file at 8, 16 or 48 kHz from ../shared/media, as Float32 in int16 scale (±32768). */
+export function speechAt(letter: 'a' | 'b' | 'c', sampleRateHz: 8000 | 16000 | 48000): Float32Array {
+  const wav = readWav(readFileSync(mediaPath(`speech-${letter}-${sampleRateHz / 1000}k.wav`)));
+  const out = new Float32Array(wav.samples.length / wav.channels);
+  for (let i = 0; i < out.length; i++) out[i] = wav.samples[i * wav.channels] * 32768;
+  return out;
+}
+
 /** Options of {@link roomImpulseResponse}. */
 export interface RoomOptions {
   sampleRateHz: number;
