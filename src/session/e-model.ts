@@ -2,6 +2,10 @@
  * The ITU-T G.107 (06/2015) E-model for narrowband calls: the transmission rating R from delay,
  * codec impairment and packet loss, and its mapping to an estimated conversational MOS. Every
  * parameter not given takes the G.107 Table 2 default, which gives R ≈ 93.2 (MOS 4.41).
+ *
+ * Scale: everything here is on the narrowband (NB) R scale, 0–100, for every codec, Opus included.
+ * The wideband model (G.107.1, R up to 129, with the Ie,WB/Bpl,WB values of G.113 Appendix IV) is a
+ * different scale; its values must not be mixed into this one.
  */
 
 /** Inputs of {@link eModelRating}. Units as G.107 names them; every field has the G.107 default. */
@@ -37,8 +41,8 @@ export interface EModelResult {
 }
 
 /**
- * A codec's E-model constants: `Ie` at no loss and `Bpl`, the robustness to random loss, from
- * ITU-T G.113 Appendix I where the codec is listed.
+ * A codec's E-model constants on the narrowband scale: `Ie` at no loss and `Bpl`, the robustness to
+ * random loss, from ITU-T G.113 Appendix I where the codec is listed (see {@link codecImpairment}).
  */
 export interface CodecImpairment {
   /** Equipment impairment at no loss. */
@@ -49,10 +53,13 @@ export interface CodecImpairment {
   readonly lookaheadMs: number;
 }
 
-// G.113 Appendix I Table I.3: G.711 with its Appendix I PLC (random loss): Ie 0, Bpl 25.1. Opus is
-// not in the narrowband tables; 'opus' takes the wideband-to-narrowband mapped figures reported for
-// Opus at 16–32 kbit/s in the literature (Ie ≈ 11, Bpl ≈ 20: better PLC than G.729's 19) — an
-// estimate, documented as such in the session stats.
+// Narrowband scale throughout (see the file comment).
+// pcmu/pcma: G.113 Appendix I (G.711 with the G.711 Appendix I PLC, random loss): Ie 0, Bpl 25.1.
+// opus: NOT a published value. G.113 lists Opus only for the wideband model (Ie,WB/Bpl,WB on the
+// 0–129 scale), which this narrowband model cannot take as is, and no narrowband Ie/Bpl for Opus was
+// found in the sources searched (2026-11-26). Ie 11 / Bpl 20 is our estimate: an NB-scale
+// impairment close to G.729's (Ie 10–11) and a loss robustness between G.729 (19) and G.711 (25.1).
+// docs/session.md says so; replace it when a published narrowband figure is at hand.
 const IMPAIRMENTS: Readonly<Record<string, CodecImpairment>> = Object.freeze({
   pcmu: Object.freeze({ ie: 0, bpl: 25.1, lookaheadMs: 0 }),
   pcma: Object.freeze({ ie: 0, bpl: 25.1, lookaheadMs: 0 }),
@@ -63,8 +70,10 @@ const IMPAIRMENTS: Readonly<Record<string, CodecImpairment>> = Object.freeze({
 const UNKNOWN_CODEC: CodecImpairment = Object.freeze({ ie: 0, bpl: 25.1, lookaheadMs: 0 });
 
 /**
- * The E-model constants of a codec by registry name (`'pcmu'`, `'pcma'`, `'opus'`); other names get
- * G.711's, as the only codec G.113 rates without compression.
+ * The narrowband E-model constants of a codec by registry name (`'pcmu'`, `'pcma'`, `'opus'`); other
+ * names get G.711's, as the only codec G.113 rates without compression. G.711's are the published
+ * G.113 values; Opus's (Ie 11, Bpl 20, look-ahead 6.5 ms) are an estimate (see docs/session.md).
+ * @param codecName - Registry name, any letter case.
  */
 export function codecImpairment(codecName: string): CodecImpairment {
   return IMPAIRMENTS[codecName.toLowerCase()] ?? UNKNOWN_CODEC;

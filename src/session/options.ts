@@ -20,16 +20,22 @@ export type SessionCodec =
       readonly dtx?: boolean;
     };
 
-/** Options of `VoiceSession`. `transport`, `source` and `sink` are required. */
+/** Options of `VoiceSession`. Only `transport` is required. */
 export interface VoiceSessionOptions {
   /** The codec, default `'opus'`. */
   codec?: SessionCodec;
   /** Carries RTP/RTCP; the session owns it and closes it on `stop()`. */
   transport: Transport;
-  /** Where the microphone audio comes from; started and stopped by the session. */
-  source: AudioSource;
-  /** Where received audio goes; started and stopped by the session. */
-  sink: AudioSink;
+  /**
+   * Where the microphone audio comes from, in any format (converted to the session rate); started
+   * and stopped by the session. Default: the platform's default capture device through the first
+   * usable backend (`createAudioSource({ backend: 'auto' })`: PulseAudio, ALSA, PortAudio on Linux),
+   * opened at `start()`, which fails with `ERR_CAPTURE` saying what to install when none is usable.
+   */
+  source?: AudioSource;
+  /** Where received audio goes; started and stopped by the session. Default: the platform's default
+   * playback device, chosen as for `source`. */
+  sink?: AudioSink;
   /** Time source, default a new `RealClock`. */
   clock?: Clock;
   /** Packet duration, ms: 10, 20, 40 or 60. Default 20. */
@@ -68,8 +74,8 @@ export interface ResolvedSessionOptions {
   dtx: boolean;
   ptimeMs: number;
   transport: Transport;
-  source: AudioSource;
-  sink: AudioSink;
+  source: AudioSource | undefined;
+  sink: AudioSink | undefined;
   clock: Clock;
   aec: boolean;
   ns: boolean;
@@ -117,10 +123,10 @@ export function resolveSessionOptions(options: VoiceSessionOptions): ResolvedSes
   if (!hasMethods(o.transport, ['send', 'close', 'on'])) {
     invalidOption('transport', o.transport, 'must be a Transport (send, close, events)');
   }
-  if (!hasMethods(o.source, ['start', 'read', 'stop'])) {
+  if (o.source !== undefined && !hasMethods(o.source, ['start', 'read', 'stop'])) {
     invalidOption('source', o.source, 'must be an AudioSource (start, read, stop)');
   }
-  if (!hasMethods(o.sink, ['start', 'write', 'stop'])) {
+  if (o.sink !== undefined && !hasMethods(o.sink, ['start', 'write', 'stop'])) {
     invalidOption('sink', o.sink, 'must be an AudioSink (start, write, stop)');
   }
   if (o.clock !== undefined && !hasMethods(o.clock, ['now', 'setTimeout'])) {

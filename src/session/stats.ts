@@ -4,9 +4,9 @@ import { type CodecImpairment, eModelRating } from './e-model.js';
 
 /** The E-model estimate of a session's call quality and what it was computed from. */
 export interface MosEstimate {
-  /** Estimated conversational MOS, 1–4.5 (ITU-T G.107 Annex B). */
+  /** Estimated conversational MOS, 1–4.5 (ITU-T G.107 Annex B, narrowband scale for every codec). */
   mos: number;
-  /** Transmission rating R, 0–100. */
+  /** Transmission rating R, 0–100 (narrowband G.107 scale). */
   r: number;
   /** Mouth-to-ear delay used, ms: RTT/2 + jitter buffer + packetization and codec look-ahead + devices. */
   oneWayDelayMs: number;

@@ -1,39 +1,47 @@
 import { AudioProcessor } from '../aec/processor.js';
-import { rmsDbov } from '../audio/level.js';
-import { convertSink, convertSource } from '../capture/convert.js';
 import type { AudioSink, AudioSource } from '../capture/types.js';
 import { startTicker, type Ticker } from '../clock/index.js';
-import { createCodec } from '../codec/registry.js';
 import type { AudioCodec } from '../codec/types.js';
 import { VoxwireError } from '../errors.js';
 import { SafeEventEmitter } from '../events.js';
 import { createPlayout, type Playout } from '../jitter/playout.js';
-import { decodeAudioLevel } from '../transport/rtp/audio-level.js';
-import { findHeaderExtension } from '../transport/rtp/header-extensions.js';
-import { RtpReceiver } from '../transport/rtp/receiver.js';
-import type { ReceivedRtpPacket } from '../transport/rtp/receiver-types.js';
 import { RtpSender } from '../transport/rtp/sender.js';
-import type { ReceivedDatagram } from '../transport/types.js';
-import { SPEECH_LEVEL_DBOV, SpeechActivity } from './activity.js';
 import { codecImpairment } from './e-model.js';
+import { createSessionCodecs, openEndpoints, releaseAll } from './lifecycle.js';
+import { MediaLoop } from './media-loop.js';
 import { type ResolvedSessionOptions, resolveSessionOptions, type VoiceSessionOptions } from './options.js';
+import { ReceivePath } from './receive-path.js';
 import { SendPath } from './send-path.js';
-import { estimateMos, LossBurstTracker, type VoiceSessionStats } from './stats.js';
+import { estimateMos, type VoiceSessionStats } from './stats.js';
 
-/** Lifecycle of a {@link VoiceSession}: `new` → `starting` → `active` ⇄ `held` → `stopping` → `stopped`. */
+/**
+ * Lifecycle of a {@link VoiceSession}: `new` → `starting` → `active` ⇄ `held` → `stopping` → `stopped`.
+ * A failed `start()` goes from `starting` to `stopped`.
+ */
 export type VoiceSessionState = 'new' | 'starting' | 'active' | 'held' | 'stopping' | 'stopped';
 
-/** Events of a {@link VoiceSession}. */
+/** Events of a {@link VoiceSession} (eventemitter3; a listener that throws is reported as `error`). */
 export interface VoiceSessionEvents {
-  /** The lifecycle state changed. */
+  /** The lifecycle state changed; see {@link VoiceSessionState}. */
   state: (state: VoiceSessionState) => void;
-  /** Periodic statistics, every `statsIntervalMs`. */
+  /** Periodic statistics, every `statsIntervalMs` of the session clock (none when it is 0). */
   stats: (stats: VoiceSessionStats) => void;
-  /** The local talker started (true) or stopped (false) speaking (VAD, else the capture level). */
+  /**
+   * The local talker started (true) or stopped (false) speaking: the VAD's decision when a processor
+   * gives one, else the capture level above −45 dBov; a spurt ends after 300 ms without voice. Never
+   * true while muted.
+   */
   speaking: (speaking: boolean) => void;
-  /** The remote talker started or stopped being heard (its RFC 6464 voice flag, else the played level). */
+  /**
+   * The remote talker started or stopped being heard: the peer's RFC 6464 voice flag when its packets
+   * carry one, else the played level above −45 dBov; 300 ms hangover. Never true while held.
+   */
   remoteSpeaking: (speaking: boolean) => void;
-  /** Something failed that the session survived (a bad packet is counted, not reported). */
+  /**
+   * Something failed that the session survived: a source, sink or transport error, a listener that
+   * threw, a failure while releasing. Malformed packets are not reported here; they are counted in
+   * the receiver's statistics.
+   */
   error: (error: VoxwireError) => void;
 }
 
@@ -43,9 +51,10 @@ const TICK_MS = 10;
  * A voice call: captures from `source`, processes (AEC with the playout as reference, NS, VAD),
  * encodes, packetizes (RTP, RED, audio level) and sends over `transport`; receives, reorders and
  * conceals through the playout and plays into `sink`. One 10 ms ticker on the session's clock drives
- * everything; network input never throws (malformed datagrams are counted by the receiver).
+ * both directions; network input never throws (malformed datagrams are counted).
  *
  * The session owns its transport, source, sink, codecs and processor: `stop()` releases all of them.
+ * Without `source`/`sink` it opens the platform's default capture and playback devices at `start()`.
  */
 export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
   readonly #o: ResolvedSessionOptions;
@@ -53,36 +62,20 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
   readonly #decoder: AudioCodec;
   readonly #playout: Playout;
   readonly #rateHz: number;
-  readonly #frameSamples: number;
-  readonly #capture: Int16Array;
-  readonly #processed: Int16Array;
-  readonly #played: Int16Array;
-  readonly #silence: Int16Array;
-  readonly #loss = new LossBurstTracker();
   #state: VoiceSessionState = 'new';
-  #source: AudioSource;
-  #sink: AudioSink;
+  #source: AudioSource | undefined;
+  #sink: AudioSink | undefined;
   #sender: RtpSender | undefined;
-  #receiver: RtpReceiver | undefined;
-  #sendPath: SendPath | undefined;
+  #receive: ReceivePath | undefined;
+  #loop: MediaLoop | undefined;
   #ticker: Ticker | undefined;
   #statsTicker: Ticker | undefined;
   #muted = false;
-  readonly #local = new SpeechActivity();
-  readonly #remote = new SpeechActivity();
-  #remoteVoiceFlag = false;
-  #remoteFlagSeen = false;
   #stopping: Promise<void> | undefined;
   readonly #onEndpointError = (error: unknown): void => this.#fail(error);
-  readonly #onDatagram = (d: ReceivedDatagram): void => {
-    try {
-      this.#receiver?.receive(d.data, d.arrivalMs, d.channel);
-    } catch (error) {
-      this.#fail(error);
-    }
-  };
 
   /**
+   * Validates the options and creates the codecs, playout and processor; opens nothing yet.
    * @param options - See {@link VoiceSessionOptions}.
    * @throws VoxwireError `ERR_INVALID_OPTION` naming a bad option; `ERR_CODEC_UNKNOWN` for an
    *   unregistered codec.
@@ -91,34 +84,8 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
     super();
     this.#o = resolveSessionOptions(options);
     const o = this.#o;
-    const codecOptions: Record<string, unknown> = { name: o.codecName };
-    if (o.bitrateBps !== undefined) codecOptions.bitrateBps = o.bitrateBps;
-    if (o.dtx) codecOptions.dtx = true;
-    this.#encoder = createCodec(codecOptions as { name: string });
-    this.#decoder = createCodec(codecOptions as { name: string });
-    const info = this.#encoder.info;
-    if (info.channels !== 1) {
-      this.#encoder.close();
-      this.#decoder.close();
-      throw new VoxwireError(
-        'ERR_INVALID_OPTION',
-        `option codec: ${info.name} is not mono; sessions are mono`,
-      );
-    }
-    if (!info.frameDurationsMs.includes(o.ptimeMs)) {
-      this.#encoder.close();
-      this.#decoder.close();
-      throw new VoxwireError(
-        'ERR_INVALID_OPTION',
-        `option ptimeMs: ${o.ptimeMs} is invalid; ${info.name} takes ${info.frameDurationsMs.join(', ')} ms`,
-      );
-    }
-    this.#rateHz = info.sampleRateHz;
-    this.#frameSamples = this.#rateHz / 100;
-    this.#capture = new Int16Array(this.#frameSamples);
-    this.#processed = new Int16Array(this.#frameSamples);
-    this.#played = new Int16Array(this.#frameSamples);
-    this.#silence = new Int16Array(this.#frameSamples);
+    ({ encoder: this.#encoder, decoder: this.#decoder } = createSessionCodecs(o));
+    this.#rateHz = this.#encoder.info.sampleRateHz;
     this.#playout = createPlayout({
       codec: this.#decoder,
       minDelayMs: o.minDelayMs,
@@ -147,9 +114,10 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
   }
 
   /**
-   * Opens source and sink, starts RTP/RTCP and the 10 ms media ticker.
+   * Opens source and sink (the platform's when not given), starts RTP/RTCP and the 10 ms media ticker.
    * @throws VoxwireError `ERR_INVALID_STATE` unless the session is new; `ERR_CAPTURE` when the source
-   *   or sink cannot start (the session is then stopped and everything released).
+   *   or sink cannot start, or none was given and the platform has no usable audio backend (the
+   *   message says what to install). The session is then stopped and everything released.
    */
   async start(): Promise<void> {
     if (this.#state !== 'new') {
@@ -157,21 +125,30 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
     }
     this.#setState('starting');
     const o = this.#o;
+    const format = { sampleRateHz: this.#rateHz, channels: 1 };
+    let endpoints: Awaited<ReturnType<typeof openEndpoints>>;
     try {
-      await Promise.all([o.source.start(), o.sink.start()]);
-      const format = { sampleRateHz: this.#rateHz, channels: 1 };
-      this.#source = convertSource(o.source, format);
-      this.#sink = convertSink(o.sink, format);
+      endpoints = await openEndpoints(o, format, (source, sink) => {
+        this.#source = source;
+        this.#sink = sink;
+      });
     } catch (error) {
       await this.#release();
       this.#setState('stopped');
       throw error;
     }
-    if (this.#stopping) return; // stop() was called meanwhile
+    if (this.#stopping) {
+      // stop() ran meanwhile; platform endpoints it could not yet see are released here.
+      await releaseAll([
+        () => (o.source ? undefined : endpoints.rawSource.stop()),
+        () => (o.sink ? undefined : endpoints.rawSink.stop()),
+      ]);
+      return;
+    }
     const info = this.#encoder.info;
-    this.#receiver = new RtpReceiver({ clockRateHz: info.clockRateHz });
-    this.#receiver.on('packet', (e) => this.#onPacket(e));
-    this.#receiver.on('error', (e) => this.#fail(e));
+    this.#receive = new ReceivePath(info.clockRateHz, this.#playout, o.audioLevelExtensionId, (e) =>
+      this.#fail(e),
+    );
     this.#sender = new RtpSender({
       transport: o.transport,
       clock: o.clock,
@@ -180,10 +157,10 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
       cname: o.cname,
       random: o.random,
       audioLevelExtensionId: o.audioLevelExtensionId || undefined,
-      receiver: this.#receiver,
+      receiver: this.#receive.receiver,
     });
     const vadDtx = o.vad && o.dtx && info.supportsDtx;
-    this.#sendPath = new SendPath(
+    const sendPath = new SendPath(
       this.#encoder,
       this.#sender,
       o.ptimeMs,
@@ -191,10 +168,25 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
       o.audioLevelExtensionId > 0,
       vadDtx,
     );
-    o.transport.on('datagram', this.#onDatagram);
+    const receive = this.#receive;
+    this.#loop = new MediaLoop(this.#rateHz / 100, {
+      playout: this.#playout,
+      source: endpoints.source,
+      sink: endpoints.sink,
+      processor: o.processor,
+      sendPath,
+      remoteVoiceFlag: () => receive.remoteVoiceFlag,
+      listener: {
+        speaking: (v) => this.safeEmit('speaking', v),
+        remoteSpeaking: (v) => this.safeEmit('remoteSpeaking', v),
+      },
+    });
+    o.transport.on('datagram', receive.onDatagram);
     o.transport.on('error', this.#onEndpointError);
-    this.#source.on('error', this.#onEndpointError);
-    this.#sink.on('error', this.#onEndpointError);
+    endpoints.source.on('error', this.#onEndpointError);
+    endpoints.sink.on('error', this.#onEndpointError);
+    this.#source = endpoints.source;
+    this.#sink = endpoints.sink;
     this.#ticker = startTicker(o.clock, TICK_MS, () => this.#tick());
     if (o.statsIntervalMs > 0) {
       this.#statsTicker = startTicker(o.clock, o.statsIntervalMs, () => {
@@ -216,7 +208,7 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
 
   /**
    * Puts the call on hold: nothing is sent and the sink receives silence; RTCP continues.
-   * @throws VoxwireError `ERR_INVALID_STATE` unless active.
+   * @throws VoxwireError `ERR_INVALID_STATE` unless active or held.
    */
   hold(): void {
     if (this.#state === 'held') return;
@@ -238,7 +230,7 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
 
   /**
    * Says goodbye (RTCP BYE) and releases the transport, source, sink, codecs, processor and timers.
-   * Harmless when called twice; resolves when everything is released.
+   * Harmless when called twice; resolves when everything is released (failures are `error` events).
    */
   stop(): Promise<void> {
     if (this.#stopping) return this.#stopping;
@@ -250,9 +242,9 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
     return this.#stopping;
   }
 
-  /** A snapshot of the statistics (see {@link VoiceSessionStats}). */
+  /** A snapshot of the statistics (see {@link VoiceSessionStats}); cheap enough to call every tick. */
   getStats(): VoiceSessionStats {
-    const rx = this.#receiver?.getStats();
+    const rx = this.#receive?.receiver.getStats();
     const playout = this.#playout.getStats();
     const remoteInbound = rx?.remoteInbound;
     const outbound = this.#sender?.getStats() ?? {
@@ -274,58 +266,18 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
         roundTripTimeS: remoteInbound?.roundTripTime,
         ptimeMs: this.#o.ptimeMs,
         codec: codecImpairment(this.#encoder.info.name),
-        deviceLatencyMs: this.#source.latencyMs + this.#sink.latencyMs,
-        burstRatio: this.#loss.burstRatio,
+        deviceLatencyMs: (this.#source?.latencyMs ?? 0) + (this.#sink?.latencyMs ?? 0),
+        burstRatio: this.#receive?.loss.burstRatio ?? 1,
       }),
     };
   }
 
   #tick(): void {
     try {
-      this.#playAndCapture();
+      this.#loop?.step(this.#state === 'held', this.#muted);
     } catch (error) {
       this.#fail(error);
     }
-  }
-
-  #playAndCapture(): void {
-    const o = this.#o;
-    const held = this.#state === 'held';
-    const played = this.#playout.pull(this.#played).pcm;
-    this.#sink.write(held ? this.#silence : played);
-    o.processor?.processReference(held ? this.#silence : played);
-    this.#updateRemoteSpeaking(played, held);
-
-    this.#source.read(this.#capture);
-    const processed = o.processor
-      ? o.processor.processCapture(this.#capture, this.#processed)
-      : this.#capture;
-    const levelDbov = o.processor?.levelDbov ?? rmsDbov(processed);
-    const voice = o.processor?.speaking ?? levelDbov > SPEECH_LEVEL_DBOV;
-    this.#updateSpeaking(voice);
-    this.#sendPath?.push(processed, levelDbov, voice, !held && !this.#muted);
-  }
-
-  #updateSpeaking(voice: boolean): void {
-    if (this.#local.update(voice && !this.#muted)) this.safeEmit('speaking', this.#local.speaking);
-  }
-
-  #updateRemoteSpeaking(played: Int16Array, held: boolean): void {
-    const voice = this.#remoteFlagSeen ? this.#remoteVoiceFlag : rmsDbov(played) > SPEECH_LEVEL_DBOV;
-    if (this.#remote.update(voice && !held)) this.safeEmit('remoteSpeaking', this.#remote.speaking);
-  }
-
-  #onPacket({ packet, arrivalMs }: ReceivedRtpPacket): void {
-    this.#loss.observe(packet.sequenceNumber);
-    const id = this.#o.audioLevelExtensionId;
-    if (id > 0) {
-      const ext = findHeaderExtension(packet.extensions, id);
-      if (ext !== undefined && ext.data.length >= 1) {
-        this.#remoteFlagSeen = true;
-        this.#remoteVoiceFlag = decodeAudioLevel(ext.data)?.voiceActivity ?? false;
-      }
-    }
-    this.#playout.insert(packet, arrivalMs);
   }
 
   #fail(error: unknown): void {
@@ -340,27 +292,21 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
     const o = this.#o;
     this.#ticker?.stop();
     this.#statsTicker?.stop();
-    o.transport.off('datagram', this.#onDatagram);
+    if (this.#receive) o.transport.off('datagram', this.#receive.onDatagram);
     o.transport.off('error', this.#onEndpointError);
-    this.#source.off('error', this.#onEndpointError);
-    this.#sink.off('error', this.#onEndpointError);
-    const errors: unknown[] = [];
-    const attempt = async (fn: () => unknown): Promise<void> => {
-      try {
-        await fn();
-      } catch (error) {
-        errors.push(error);
-      }
-    };
-    await attempt(() => (o.transport.closed ? undefined : this.#sender?.bye()));
-    this.#sender?.close();
-    this.#receiver?.close();
-    await attempt(() => o.transport.close());
-    await attempt(() => this.#source.stop());
-    await attempt(() => this.#sink.stop());
-    await attempt(() => this.#encoder.close());
-    await attempt(() => this.#decoder.close());
-    await attempt(() => o.processor?.close?.());
+    this.#source?.off('error', this.#onEndpointError);
+    this.#sink?.off('error', this.#onEndpointError);
+    const errors = await releaseAll([
+      () => (o.transport.closed ? undefined : this.#sender?.bye()),
+      () => this.#sender?.close(),
+      () => this.#receive?.close(),
+      () => o.transport.close(),
+      () => this.#source?.stop(),
+      () => this.#sink?.stop(),
+      () => this.#encoder.close(),
+      () => this.#decoder.close(),
+      () => o.processor?.close?.(),
+    ]);
     for (const error of errors) this.#fail(error);
   }
 

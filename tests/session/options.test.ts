@@ -36,7 +36,7 @@ describe('VoiceSession options', () => {
     [{ codec: { name: 'opus', dtx: 'yes' } }, 'option codec.dtx:'],
     [{ ptimeMs: 15 }, 'option ptimeMs:'],
     [{ transport: {} }, 'option transport:'],
-    [{ source: undefined }, 'option source:'],
+    [{ source: 'mic' }, 'option source:'],
     [{ sink: 'speaker' }, 'option sink:'],
     [{ clock: Date }, 'option clock:'],
     [{ red: 1 }, 'option red:'],
