@@ -2,6 +2,7 @@ import { type Clock, RealClock } from '../../clock/index.js';
 import { invalidOption } from '../../errors.js';
 import { SafeEventEmitter } from '../../events.js';
 import type { RandomSource } from '../../transport/rtp/index.js';
+import type { WebRtcIceServer } from '../../transport/webrtc/index.js';
 import type { Room, RoomHook } from '../room.js';
 import type { SfuParticipantStats } from './participant-stats.js';
 import { SFU_AUDIO_LEVEL_ID, SFU_CODECS, type SfuCodecName } from './peer.js';
@@ -16,7 +17,7 @@ export interface SfuOptions {
   /** The one codec of every room (forwarding never transcodes): `opus` (default), `pcmu`, `pcma`. */
   codec?: SfuCodecName;
   /** STUN/TURN servers for the server's peer connections (default none). */
-  iceServers?: { urls: string | string[]; username?: string; credential?: string }[];
+  iceServers?: WebRtcIceServer[];
   /**
    * Host addresses the server gathers candidates on (default `['127.0.0.1']`: loopback only). Give the
    * machine's LAN address to serve other hosts.

@@ -6,8 +6,18 @@ import type { IceCandidateInit } from '../../signaling/protocol.js';
  * browser's `RTCSessionDescriptionInit`/`RTCIceCandidateInit` pass through unchanged.
  */
 export type WebRtcSignal =
-  | { type: 'offer' | 'answer'; sdp: string }
-  | { type: 'candidate'; candidate: IceCandidateInit | null };
+  | {
+      /** An SDP offer or answer. */
+      type: 'offer' | 'answer';
+      /** The session description. */
+      sdp: string;
+    }
+  | {
+      /** A trickled ICE candidate. */
+      type: 'candidate';
+      /** The candidate; null marks the end of candidates. */
+      candidate: IceCandidateInit | null;
+    };
 
 /**
  * The channel a {@link WebRtcTransport} negotiates through: anything that carries {@link WebRtcSignal}s
@@ -87,19 +97,55 @@ export interface WebRtcTransportStats {
   state: WebRtcConnectionState;
   /** What we received (from werift's RFC 3550 receiver statistics); undefined before any RTP. */
   inbound:
-    | { ssrc: number; packetsReceived: number; packetsLost: number; jitter: number; bytesReceived: number }
+    | {
+        /** The remote sender's SSRC as received. */
+        ssrc: number;
+        /** RTP packets received. */
+        packetsReceived: number;
+        /** Packets lost by RFC 3550 (expected − received). */
+        packetsLost: number;
+        /** Interarrival jitter, seconds (W3C `jitter`). */
+        jitter: number;
+        /** Payload bytes received. */
+        bytesReceived: number;
+      }
     | undefined;
   /** What we sent; undefined before the audio sender has a codec. */
-  outbound: { ssrc: number; packetsSent: number; bytesSent: number } | undefined;
+  outbound:
+    | {
+        /** Our SSRC on the wire (werift's, not the `RtpSender`'s). */
+        ssrc: number;
+        /** RTP packets sent. */
+        packetsSent: number;
+        /** Payload bytes sent. */
+        bytesSent: number;
+      }
+    | undefined;
   /**
    * What the peer's receiver reports said about our stream: RTT (s, RFC 3550 LSR/DLSR), cumulative
    * loss and last fraction lost (0–1); undefined before the first report.
    */
-  remoteInbound: { roundTripTime: number | undefined; packetsLost: number; fractionLost: number } | undefined;
+  remoteInbound:
+    | {
+        /** Round-trip time, seconds; undefined until a report carries LSR/DLSR. */
+        roundTripTime: number | undefined;
+        /** Cumulative packets the peer reports lost. */
+        packetsLost: number;
+        /** Fraction lost in the last report interval, 0–1. */
+        fractionLost: number;
+      }
+    | undefined;
   /** The selected candidate pair; undefined before ICE connects. */
   candidatePair: WebRtcCandidatePairStats | undefined;
   /** Datagrams handed to `send()` that did not go out (see {@link WebRtcTransport.send}). */
-  datagramsDropped: { rtcp: number; notConnected: number; malformed: number };
+  datagramsDropped: {
+    /** Our RTCP (werift sends its own reports). */
+    rtcp: number;
+    /** RTP sent before the connection was up. */
+    notConnected: number;
+    /** Data that was not RTP. */
+    malformed: number;
+  };
   /** RTP packets received and emitted as `datagram`. */
   datagramsReceived: number;
 }
