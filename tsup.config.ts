@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', webrtc: 'src/webrtc.ts' },
+  entry: { index: 'src/index.ts', webrtc: 'src/webrtc.ts', 'cli/bin': 'src/cli/bin.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

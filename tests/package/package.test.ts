@@ -104,6 +104,17 @@ describe('the packed package', () => {
     expect(out).not.toMatch(/warning/i);
   }, 120_000);
 
+  it('runs the voxwire command from the packed bin, finding its bundled speech', () => {
+    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    const bin = join(installed, pkg.bin.voxwire);
+    expect(run('node', [bin, '--help'], work)).toContain('demo');
+    const out = join(work, 'demo-out');
+    run('node', [bin, 'demo', '--fast', '--duration', '3', '--out', out], work);
+    for (const file of ['a-heard.wav', 'b-heard.wav', 'report.html']) {
+      expect(readFileSync(join(out, file)).length).toBeGreaterThan(1000);
+    }
+  }, 120_000);
+
   it('declares the package shape the README promises', () => {
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     expect(pkg.type).toBe('module');

@@ -1,0 +1,7 @@
+import { callCommand } from './call.js';
+import type { CliCommand } from './command.js';
+import { demoCommand } from './demo.js';
+import { devicesCommand } from './devices.js';
+
+/** The `voxwire` subcommands, in the order `voxwire --help` lists them. */
+export const cliCommands: readonly CliCommand[] = [demoCommand, callCommand, devicesCommand];
