@@ -23,6 +23,7 @@ import {
   type PlayoutOperation,
 } from '../../src/jitter/index.js';
 import { RedEncoder } from '../../src/transport/red/index.js';
+import { prng } from '../../tests/helpers/random.js';
 import { pcm16Samples, readWav } from '../../tests/helpers/wav-lite.js';
 import { type BenchTable, fixed } from '../lib.js';
 
@@ -46,18 +47,6 @@ export const LOSSES: LossSpec[] = [
   { name: '20 % random', rate: 0.2 },
   { name: '10 % bursty (GE, burst 3)', rate: 0.1, burst: 3 },
 ];
-
-/** mulberry32, [0, 1). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 1 = lost. The first 5 packets always arrive (the playout starts on them). */
 export function lossMask(frames: number, spec: LossSpec, seed: number): Uint8Array {

@@ -7,6 +7,7 @@ import { invalidOption } from '../errors.js';
 import { LoopbackTransport } from '../transport/loopback.js';
 import { NetworkEmulator } from '../transport/network-emulator/emulator.js';
 import type { NetworkConditions } from '../transport/network-emulator/options.js';
+import { SeededRandom } from '../transport/network-emulator/random.js';
 import type { SessionCodec } from './options.js';
 import type { VoiceSessionStats } from './stats.js';
 import { VoiceSession } from './voice-session.js';
@@ -76,17 +77,6 @@ async function loadSpeech(speech: SimulatedSpeech, rateHz: number, name: string)
   return { samples: speech, format: { sampleRateHz: rateHz, channels: 1 } };
 }
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Runs a call between two {@link VoiceSession}s through a {@link NetworkEmulator} on a
  * {@link VirtualClock}, as fast as the CPU allows, and returns what each side heard with its
@@ -124,7 +114,8 @@ export async function simulateCall(options: SimulateCallOptions): Promise<Simula
   const [endA, endB] = LoopbackTransport.pair({ clock });
   const netA = new NetworkEmulator(endA, { clock, seed: seed * 4, outgoing: conditions });
   const netB = new NetworkEmulator(endB, { clock, seed: seed * 4 + 2, outgoing: conditions });
-  const random = seededRandom(seed);
+  const seeded = new SeededRandom(seed * 4 + 1);
+  const random = () => seeded.next();
   const rateHz = sessionRateHz(o.codec ?? 'opus');
   const sides = [
     { transport: netA, speech: speechA, cname: 'side-a' },
