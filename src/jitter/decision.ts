@@ -38,6 +38,13 @@ export interface DecisionInput {
   readonly bufferLevelSamples: number;
   /** The target level (target delay). */
   readonly targetLevelSamples: number;
+  /**
+   * Smoothed playout delay beyond the fastest recent packet: how long after its earliest possible
+   * arrival the audio being played is heard. A packet later than this (relative delay) is late.
+   */
+  readonly delaySamples: number;
+  /** The delay manager's target for {@link delaySamples} (a quantile of the relative delay). */
+  readonly targetDelaySamples: number;
   /** Duration of one packet. */
   readonly packetSamples: number;
   /** State of the next packet. */
@@ -60,9 +67,10 @@ export interface DecisionInput {
 
 /**
  * Chooses the operation of one pull from the buffer's state (NetEQ `decision_logic` style). Pure:
- * the same input always gives the same operation. Hysteresis: time-stretching starts only outside
- * the band `[low, high]` around the target (low = max(¾·target, target − 85 ms), high =
- * max(target, low + one packet)), on a smoothed level, and at most once per minimum interval.
+ * the same input always gives the same operation. Hysteresis: time-stretching starts only when the
+ * smoothed playout delay leaves the band {@link stretchLimits} around the target delay, and at most
+ * once per minimum interval. The delay, not the buffer level, is compared: the level swings by a
+ * packet with every arrival and by the relative delay of the packets held, the delay does not.
  */
 export function decide(s: DecisionInput): PlayoutOperation {
   if (!s.started) return 'silence';
@@ -90,6 +98,14 @@ export function decide(s: DecisionInput): PlayoutOperation {
   if (haveFrame) return 'normal';
   if (s.lastOperation === 'expand' || s.lastOperation === 'merge') {
     if (s.leapSamples <= s.generatedSamples || s.generatedSamples >= s.maxWaitSamples) return 'merge';
+    // Less than this pull's concealment left of the gap: concealing it all would stall the timeline
+    // (adding delay) by the excess, merging now skips the rest of the concealment (removing delay).
+    // Take whichever is smaller, or skip when the delay is above target anyway.
+    const remaining = s.leapSamples - s.generatedSamples;
+    const room = s.frameSamples - s.futureSamples;
+    if (remaining < room && s.lastOperation === 'expand') {
+      if (2 * remaining <= room || s.delaySamples > s.targetDelaySamples) return 'merge';
+    }
     // Far above target: jump the gap now rather than conceal all of it.
     if (s.bufferLevelSamples - s.leapSamples >= s.targetLevelSamples && s.lastOperation === 'expand') {
       return 'merge';
@@ -98,26 +114,36 @@ export function decide(s: DecisionInput): PlayoutOperation {
   return 'expand';
 }
 
-/** Low and high limits of the band without time-stretching, output samples. */
+/** Below the target delay by more than this, ms, the playout stretches (preemptive expand). */
+const BAND_LOW_MS = 0;
+/** Above the target delay by more than this, ms, the playout accelerates. */
+const BAND_HIGH_MS = 5;
+
+/**
+ * Low and high limits of the band without time-stretching around a target delay, output samples:
+ * `[target − 5 ms, target + 5 ms]`. Narrow on purpose: the delay estimate it is compared with is
+ * smoothed and moves only by time-stretching and clock drift, so a stretch (2.5–16 ms) lands inside.
+ * @param targetDelaySamples - The target playout delay, samples.
+ * @param sampleRateHz - Output rate, Hz.
+ */
 export function stretchLimits(
-  targetLevelSamples: number,
-  packetSamples: number,
+  targetDelaySamples: number,
   sampleRateHz: number,
 ): {
-  /** Below this level (samples) the playout stretches (preemptive expand). */
+  /** Below this delay (samples) the playout stretches (preemptive expand). */
   low: number;
-  /** Above this level (samples) the playout accelerates. */
+  /** Above this delay (samples) the playout accelerates. */
   high: number;
 } {
-  const low = Math.max((targetLevelSamples * 3) / 4, targetLevelSamples - (85 * sampleRateHz) / 1000);
-  const high = Math.max(targetLevelSamples, low + packetSamples);
+  const low = targetDelaySamples - (BAND_LOW_MS * sampleRateHz) / 1000;
+  const high = targetDelaySamples + (BAND_HIGH_MS * sampleRateHz) / 1000;
   return { low, high };
 }
 
 function timeStretch(s: DecisionInput): PlayoutOperation {
   if (!s.timeStretchAllowed) return 'normal';
-  const { low, high } = stretchLimits(s.targetLevelSamples, s.packetSamples, s.frameSamples * 100);
-  if (s.bufferLevelSamples >= high) return 'accelerate';
-  if (s.bufferLevelSamples < low) return 'preemptive-expand';
+  const { low, high } = stretchLimits(s.targetDelaySamples, s.frameSamples * 100);
+  if (s.delaySamples > high) return 'accelerate';
+  if (s.delaySamples < low) return 'preemptive-expand';
   return 'normal';
 }

@@ -44,6 +44,42 @@ export function insertPacket(c: PlayoutContext, packet: PlayoutPacket, arrivalMs
   queue(c, seq, ts, pt, packet.payload, packet.marker === true, arrivalMs, false);
 }
 
+/** Weight of one arrival in the smoothed playout delay (about 20 packets of memory). */
+const DELAY_SMOOTHING = 0.05;
+/** Pull period, ms. */
+const PULL_MS = 10;
+/**
+ * Downward creep of the latest arrival offset per arrival, ms: lets it recover from pulls that came
+ * late (a loaded owner). While it is too high the delay is understated, which is the safe side.
+ */
+const ORIGIN_CREEP_MS = 0.02;
+
+/**
+ * One arrival's view of the playout delay beyond the fastest packet: the packet came `relativeMs`
+ * after the fastest would have, the audio it carries is due `ts − playTs` after the audio at the
+ * play position, and that is heard at the next pull. So the audio now playing is heard that long
+ * after its earliest possible arrival. The play position counts concealment standing in for
+ * missing audio (the timeline moved on).
+ */
+function updateDelayEstimate(c: PlayoutContext, ts: number, relativeMs: number, arrivalMs: number): void {
+  const offset = arrivalMs - c.tick * PULL_MS;
+  // Arrivals between two pulls span a pull's worth of offsets; the latest came just before a pull.
+  // With no spread (arrivals locked to the pull phase) the next pull is taken as imminent.
+  c.latestOffsetMs = Number.isNaN(c.latestOffsetMs)
+    ? offset
+    : Math.max(c.latestOffsetMs - ORIGIN_CREEP_MS, offset);
+  const toNextPullMs = Math.min(PULL_MS, Math.max(0, c.latestOffsetMs - offset));
+  const playTs = c.nextTs + (c.generated - c.sync.futureSamples) / c.samplesPerTs;
+  const tsPerMs = c.o.codec.info.clockRateHz / 1000;
+  // The packet is needed at the start of the pull whose 10 ms hold its first sample, not at that sample.
+  const aheadMs = Math.floor((ts - playTs) / tsPerMs / PULL_MS + 1e-9) * PULL_MS;
+  const delayMs = relativeMs + aheadMs + toNextPullMs;
+  const samples = (delayMs * c.rateHz) / 1000;
+  c.delaySamples = Number.isNaN(c.delaySamples)
+    ? samples
+    : c.delaySamples + DELAY_SMOOTHING * (samples - c.delaySamples);
+}
+
 function queue(
   c: PlayoutContext,
   seq16: number,
@@ -78,8 +114,9 @@ function queue(
   }
   // A frame rebuilt from RED counts as arriving now: late, which is what the target must cover.
   if (marker && !recovered) c.dm.restartWindow();
-  c.dm.update(ts, arrivalMs);
+  const relativeMs = c.dm.update(ts, arrivalMs);
   if (!recovered) {
+    if (c.started && !c.comfortNoise) updateDelayEstimate(c, ts, relativeMs, arrivalMs);
     if (Number.isNaN(c.lastArrivalMs) || ts > c.lastArrivalTs) c.lastArrivalTs = ts;
     c.lastArrivalMs = arrivalMs;
   }

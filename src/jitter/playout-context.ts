@@ -96,6 +96,16 @@ export interface PlayoutContext {
   cnFromPacket: boolean;
   /** Smoothed buffer level, samples. */
   level: number;
+  /**
+   * Smoothed playout delay beyond the fastest recent packet, samples (NaN: no estimate yet). Updated
+   * at each arrival, moved at once by time-stretching; see `intake.ts`.
+   */
+  delaySamples: number;
+  /**
+   * Latest `arrivalMs − 10·pulls` seen (creeping down slowly), ms; NaN before the first arrival.
+   * An arrival at this offset came just before a pull; see `intake.ts`.
+   */
+  latestOffsetMs: number;
   stretchAllowedAt: number;
   /** Duration of one packet, RTP timestamp units (learnt from decoding). */
   packetTs: number;
@@ -154,6 +164,8 @@ export function createPlayoutContext(options: PlayoutOptions, deps: PlayoutDeps)
     comfortNoise: false,
     cnFromPacket: false,
     level: 0,
+    delaySamples: Number.NaN,
+    latestOffsetMs: Number.NaN,
     stretchAllowedAt: 0,
     packetTs: info.clockRateHz / 50,
     lastArrivalMs: Number.NaN,

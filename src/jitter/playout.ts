@@ -71,6 +71,14 @@ export class Playout {
     return this.#c.dm.targetDelayMs;
   }
 
+  /**
+   * Current playout delay beyond the fastest recent packet, ms (smoothed; the figure the playout
+   * steers to {@link targetDelayMs}); NaN before the stream has started.
+   */
+  get playoutDelayMs(): number {
+    return (this.#c.delaySamples * 1000) / this.#c.rateHz;
+  }
+
   /** Audio buffered now (decoded not yet played plus packets held), ms. */
   get bufferLevelMs(): number {
     return (rawLevelSamples(this.#c) * 1000) / this.#c.rateHz;
@@ -116,6 +124,7 @@ export class Playout {
     c.level = LEVEL_SMOOTHING * c.level + (1 - LEVEL_SMOOTHING) * raw;
     const packetSamples = c.packetTs * c.samplesPerTs;
     const targetLevel = targetLevelSamples(c, packetSamples);
+    const targetDelay = (c.dm.targetDelayMs * c.rateHz) / 1000;
     if (!c.started) tryStart(c, raw, targetLevel);
     const head = c.buffer.peek();
     let next: NextPacketState = 'none';
@@ -130,6 +139,8 @@ export class Playout {
       frameSamples: c.frameSamples,
       bufferLevelSamples: c.level,
       targetLevelSamples: targetLevel,
+      delaySamples: Number.isNaN(c.delaySamples) ? targetDelay : c.delaySamples,
+      targetDelaySamples: targetDelay,
       packetSamples,
       next,
       leapSamples: leap,
@@ -173,6 +184,7 @@ function tryStart(c: PlayoutContext, raw: number, targetLevel: number): void {
   c.nextTs = head.timestamp;
   c.lastSeq = head.sequence - 1;
   c.level = raw;
+  c.delaySamples = Number.NaN;
   c.sync.clear();
 }
 

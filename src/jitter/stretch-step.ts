@@ -1,3 +1,4 @@
+import { stretchLimits } from './decision.js';
 import { decodeNext } from './decode-step.js';
 import type { PlayoutContext } from './playout-context.js';
 
@@ -29,16 +30,20 @@ export function timeStretch(
   c.stretchAllowedAt = c.tick + STRETCH_INTERVAL_TICKS;
   if (op === 'accelerate') {
     const removed = c.stretch.accelerate(input, c.scratch, n);
-    if (removed === 0) return 'normal';
+    // A removal that would overshoot below the band would only be undone by stretching (or underruns).
+    const low = stretchLimits((c.dm.targetDelayMs * c.rateHz) / 1000, c.rateHz).low;
+    if (removed === 0 || c.delaySamples - removed < low) return 'normal';
     sync.replaceFuture(n, c.scratch, n - removed);
     c.stats.removedSamplesForAcceleration += removed;
     c.level -= removed;
+    c.delaySamples -= removed;
   } else {
     const inserted = c.stretch.preemptiveExpand(input, c.scratch, n);
     if (inserted === 0) return 'normal';
     sync.replaceFuture(n, c.scratch, n + inserted);
     c.stats.insertedSamplesForDeceleration += inserted;
     c.level += inserted;
+    c.delaySamples += inserted;
   }
   return op;
 }

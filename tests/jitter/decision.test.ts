@@ -7,6 +7,8 @@ const base: DecisionInput = {
   frameSamples: 80,
   bufferLevelSamples: 480,
   targetLevelSamples: 480,
+  delaySamples: 480,
+  targetDelaySamples: 480,
   packetSamples: 160,
   next: 'on-time',
   leapSamples: 0,
@@ -43,15 +45,32 @@ describe('decide', () => {
     );
   });
 
-  it('accelerates above the band and stretches below it, with hysteresis', () => {
-    const { low, high } = stretchLimits(480, 160, 8000);
-    expect(low).toBe(360);
+  it('accelerates above the delay band and stretches below it, with hysteresis', () => {
+    const { low, high } = stretchLimits(480, 8000);
+    expect(low).toBe(480);
     expect(high).toBe(520);
-    expect(decide({ ...base, bufferLevelSamples: high })).toBe('accelerate');
-    expect(decide({ ...base, bufferLevelSamples: high - 1 })).toBe('normal');
-    expect(decide({ ...base, bufferLevelSamples: low - 1 })).toBe('preemptive-expand');
-    expect(decide({ ...base, bufferLevelSamples: low })).toBe('normal');
-    expect(decide({ ...base, bufferLevelSamples: 2000, timeStretchAllowed: false })).toBe('normal');
+    expect(decide({ ...base, delaySamples: high + 1 })).toBe('accelerate');
+    expect(decide({ ...base, delaySamples: high })).toBe('normal');
+    expect(decide({ ...base, delaySamples: low - 1 })).toBe('preemptive-expand');
+    expect(decide({ ...base, delaySamples: low })).toBe('normal');
+    // The buffer level does not steer time-stretching: it swings with every arrival.
+    expect(decide({ ...base, bufferLevelSamples: 2000 })).toBe('normal');
+    expect(decide({ ...base, delaySamples: 2000, timeStretchAllowed: false })).toBe('normal');
+  });
+
+  it('ends a concealment early rather than stall the timeline by most of a pull', () => {
+    const lost = {
+      ...base,
+      next: 'future' as const,
+      leapSamples: 160,
+      lastOperation: 'expand' as const,
+      bufferLevelSamples: 200,
+    };
+    // 20 samples of the gap left, 80 to conceal this pull: merge (skip 20) rather than stall 60.
+    expect(decide({ ...lost, generatedSamples: 140 })).toBe('merge');
+    // 60 left: concealing 80 stalls 20, merging skips 60; merge only when the delay is above target.
+    expect(decide({ ...lost, generatedSamples: 100 })).toBe('expand');
+    expect(decide({ ...lost, generatedSamples: 100, delaySamples: 520 })).toBe('merge');
   });
 
   it('treats a gap in a continuing sequence as sender silence, not loss', () => {

@@ -5,7 +5,7 @@
  */
 import { VirtualClock } from '../../src/clock/index.js';
 import type { AudioCodec } from '../../src/codec/types.js';
-import type { PlayoutOptions, PlayoutPacket } from '../../src/jitter/index.js';
+import type { PlayoutDeps, PlayoutOptions, PlayoutPacket } from '../../src/jitter/index.js';
 import { createPlayout, type Playout, type PlayoutOperation } from '../../src/jitter/index.js';
 import type { NetworkConditions } from '../../src/transport/index.js';
 import { NetworkEmulator, parseRtpPacket, serializeRtpPacket } from '../../src/transport/index.js';
@@ -41,6 +41,8 @@ export interface SimulationOptions {
   /** Sender clock error: +200 means the sender's 20 ms take 20·(1−200e−6) ms of receiver time. */
   driftPpm?: number;
   playout?: Omit<PlayoutOptions, 'codec'>;
+  /** Parts of the playout to swap (tracing, tuning). */
+  deps?: PlayoutDeps;
   /** Rewrites each packet before sending (wrap, SSRC change, timestamp jump tests). */
   rewrite?: (packet: PlayoutPacket, index: number) => PlayoutPacket;
   plan?: SendPlan;
@@ -72,7 +74,7 @@ export interface SimulationResult {
 export function simulateCall(o: SimulationOptions): SimulationResult {
   const clock = new VirtualClock();
   const [a, b] = NetworkEmulator.link(clock, o.conditions ?? {}, {}, { seed: o.seed ?? 1 });
-  const playout = createPlayout({ codec: o.codec, ...o.playout });
+  const playout = createPlayout({ codec: o.codec, ...o.playout }, o.deps);
   const rate = o.codec.info.sampleRateHz;
   const ptimeMs = o.ptimeMs ?? 20;
   const frame = (rate * ptimeMs) / 1000;
