@@ -75,6 +75,7 @@ export type {
   SfuRouterOptions,
   SfuServer,
   SfuServerOptions,
+  SfuSignalingChannel,
   SfuSink,
   SlotRewriterStats,
   SpeakerSelectorConfig,

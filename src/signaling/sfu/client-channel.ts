@@ -2,6 +2,12 @@ import type { WebRtcSignal, WebRtcSignaling } from '../../transport/webrtc/types
 import type { SignalingClient } from '../client.js';
 import { SERVER_PEER_ID, type ServerRelayMessage } from '../protocol.js';
 
+/** The channel {@link sfuSignalingChannel} returns. */
+export interface SfuSignalingChannel extends WebRtcSignaling {
+  /** Stops buffering and detaches from the client; call it when no transport will use the channel. */
+  dispose(): void;
+}
+
 /**
  * Adapts a {@link SignalingClient} to `WebRtcSignaling` for a `WebRtcTransport` (role `'answerer'`)
  * talking to the room's SFU. The SFU offers right after `joined`, often in the same network read as
@@ -10,7 +16,7 @@ import { SERVER_PEER_ID, type ServerRelayMessage } from '../protocol.js';
  * @param client - A `SignalingClient` not yet connected.
  * @returns The channel, plus `dispose()` to stop buffering when no transport will come.
  */
-export function sfuSignalingChannel(client: SignalingClient): WebRtcSignaling & { dispose(): void } {
+export function sfuSignalingChannel(client: SignalingClient): SfuSignalingChannel {
   const buffered: WebRtcSignal[] = [];
   let listener: ((message: WebRtcSignal) => void) | undefined;
   const onSignal = (m: ServerRelayMessage): void => {

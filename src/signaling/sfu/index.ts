@@ -3,7 +3,7 @@
  * timestamp rewriting, per-participant statistics, and the werift peer connections that carry them.
  * Reached through `voxwire/webrtc` (it loads werift).
  */
-export { sfuSignalingChannel } from './client-channel.js';
+export { type SfuSignalingChannel, sfuSignalingChannel } from './client-channel.js';
 export type { SfuParticipantStats } from './participant-stats.js';
 export type { SfuCodecName } from './peer.js';
 export type { SfuRouterOptions, SfuSink } from './router.js';
