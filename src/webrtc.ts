@@ -71,6 +71,8 @@ export type {
   SfuCodecName,
   SfuEvents,
   SfuOptions,
+  SfuParticipantEvents,
+  SfuParticipantOptions,
   SfuParticipantStats,
   SfuRouterOptions,
   SfuServer,
@@ -82,6 +84,7 @@ export type {
 } from './signaling/sfu/index.js';
 export {
   Sfu,
+  SfuParticipantTransport,
   SfuRoom,
   SfuRouter,
   SlotRewriter,

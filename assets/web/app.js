@@ -29,6 +29,17 @@
       });
       return out;
     },
+    // The selected candidate pair's types, e.g. { local: 'relay', remote: 'host' }, or null.
+    async selectedPair() {
+      if (!state.pc) return null;
+      const stats = await state.pc.getStats();
+      let pair = null;
+      stats.forEach((r) => {
+        if (r.type === 'transport' && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId);
+      });
+      if (!pair) return null;
+      return { local: stats.get(pair.localCandidateId)?.candidateType, remote: stats.get(pair.remoteCandidateId)?.candidateType };
+    },
     async outboundStats() {
       if (!state.pc) return [];
       const out = [];
@@ -79,7 +90,8 @@
 
   async function onOffer(sdp) {
     if (state.pc) state.pc.close();
-    const pc = new RTCPeerConnection();
+    // An embedding page may set window.voxwireRtcConfig (iceServers, iceTransportPolicy) before app.js.
+    const pc = new RTCPeerConnection(window.voxwireRtcConfig || {});
     state.pc = pc;
     pc.onicecandidate = (e) => send({ type: 'candidate', to: SERVER, candidate: e.candidate ? e.candidate.toJSON() : null });
     pc.onconnectionstatechange = () => {

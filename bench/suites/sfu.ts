@@ -7,7 +7,8 @@
  *    the same run: the same fan-out done the werift way (`RtpPacket.deSerialize`, header edit,
  *    `serialize` per receiver), which is what a forwarder built on werift's packet objects costs.
  * 2. On loopback, through the real server, werift peer connections (DTLS-SRTP) and Node participants
- *    (`WebRtcTransport`) in the same process: rooms ramped from 3 to 12 participants, 3 s of PCMU each;
+ *    (`WebRtcTransport`) in the same process: rooms ramped from 3 up to 50 participants, 3 s of PCMU
+ *    each, until the added loss exceeds 0.1 % (or the time budget runs out);
  *    forwarded packets, added loss (packets the SFU sent that participants did not receive), and
  *    process CPU per forwarded packet (server AND clients: an upper bound of the SFU's cost).
  * 3. Join latency: from `connect()` with a token to the first forwarded audio packet, one speaker
@@ -26,6 +27,10 @@ const real = new RealClock();
 const wait = (ms: number) => new Promise<void>((resolve) => real.setTimeout(resolve, ms));
 const SECRET = 'bench-secret-0123456789abcdef';
 const PPS = 50;
+/** Room sizes of the loopback ramp (each participant sends; 3 are loud). */
+const RAMP_SIZES = [3, 6, 12, 18, 24, 32, 40, 50];
+/** Wall time after which the ramp stops adding rooms, ms. */
+const RAMP_BUDGET_MS = 150_000;
 
 function packets(participants: number, frames: number): Uint8Array[][] {
   const out: Uint8Array[][] = [];
@@ -180,8 +185,14 @@ async function loopbackTables(): Promise<BenchTable[]> {
   const codec = createPcmuCodec();
   const payload = codec.encode(new Int16Array(160).map((_, i) => Math.round(8000 * Math.sin(i / 3))));
   const rows: (string | number)[][] = [];
+  // Ramp until the added loss passes 0.1 % (that room is the first one past capacity), the sizes
+  // run out, or the ramp has taken RAMP_BUDGET_MS (joins are sequential and slow under load).
+  let lastGood: number | undefined;
+  let firstBad: number | undefined;
+  const rampStart = real.now();
   try {
-    for (const size of [3, 6, 12]) {
+    for (const size of RAMP_SIZES) {
+      if (real.now() - rampStart > RAMP_BUDGET_MS) break;
       const room = `ramp${size}`;
       const clients: Client[] = [];
       for (let i = 0; i < size; i++) clients.push(await joinRoom(server.signalingUrl, room, `p${i}`));
@@ -217,7 +228,17 @@ async function loopbackTables(): Promise<BenchTable[]> {
         fixed(1e6 / usPerPacket / PPS, 0),
       ]);
       await leaveAll(clients);
+      if (lossPct > 0.1) {
+        firstBad = size;
+        break;
+      }
+      lastGood = size;
     }
+    const largest = rows.length > 0 ? rows[rows.length - 1][0] : 0;
+    const capacityNote =
+      firstBad !== undefined
+        ? `added loss first exceeded 0.1 % at ${firstBad} participants (last room under it: ${lastGood ?? 'none'})`
+        : `added loss stayed ≤ 0.1 % up to the largest room tried, ${largest} participants`;
     // Join latency: one speaker talking, 5 newcomers one after another.
     const speaker = await joinRoom(server.signalingUrl, 'join', 'speaker');
     let talking = true;
@@ -254,6 +275,7 @@ async function loopbackTables(): Promise<BenchTable[]> {
         ],
         rows,
         notes: [
+          capacityNote,
           'CPU is the whole process: SFU and all Node participants (DTLS-SRTP both ends), so streams/core is a floor',
           'added loss: packets the SFU handed to werift that the participants did not receive',
         ],

@@ -11,6 +11,7 @@ const PUBLIC_VALUES = [
   'SIGNALING_PROTOCOL_VERSION',
   'SPEAKER_SELECTOR_DEFAULTS',
   'Sfu',
+  'SfuParticipantTransport',
   'SfuRoom',
   'SfuRouter',
   'SignalingClient',

@@ -119,12 +119,12 @@ export async function runChromiumCall(options: ChromiumCallOptions = {}): Promis
       red: options.red,
       clock,
     });
-    const connected = transport.connect();
+    // The page's peer connection exists before Node offers: an offer that arrived first would be lost.
     await page.evaluate(
       (offerer) => (globalThis as unknown as { startCall(o: boolean): Promise<void> }).startCall(offerer),
       browserOffers,
     );
-    const negotiated = await connected;
+    const negotiated = await transport.connect();
 
     const opus = createOpusCodec({ sampleRateHz: 48000 });
     const decoder = createOpusCodec({ sampleRateHz: 48000 });

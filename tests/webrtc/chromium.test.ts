@@ -47,4 +47,18 @@ describe.runIf(chromiumAvailable())('WebRtcTransport with headless Chromium', ()
     });
     expect(call.nodeStats.candidatePair?.localAddress.startsWith('127.0.0.1:')).toBe(true);
   }, 60_000);
+
+  it('offers to the browser (Node offerer, Chromium answerer) and both hear each other', async () => {
+    // Once failed only because the test sent the offer before the page had a peer connection.
+    const call = await runChromiumCall({ browserOffers: false, durationMs: 6000 });
+    expect(call.pageLog.filter((l) => l.startsWith('error'))).toEqual([]);
+    expect(call.pageLog).toContain('state connected');
+    // Our offer leads with RED and offers the audio level: Chromium accepts both.
+    expect(call.negotiated).toMatchObject({ codec: 'opus', clockRateHz: 48000, red: true });
+    expect(call.negotiated.audioLevelExtensionId).toBeGreaterThanOrEqual(1);
+    const { outbound, sent } = scoreCall('node offers', call);
+    expect(sent.perSecond).toBeGreaterThanOrEqual(0.6);
+    expect(outbound.perSecond).toBeGreaterThanOrEqual(0.6);
+    expect(call.nodeStats.inbound?.packetsReceived).toBeGreaterThan(150);
+  }, 60_000);
 });

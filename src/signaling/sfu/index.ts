@@ -5,6 +5,8 @@
  */
 export { type SfuSignalingChannel, sfuSignalingChannel } from './client-channel.js';
 export type { SfuParticipantStats } from './participant-stats.js';
+export type { SfuParticipantEvents, SfuParticipantOptions } from './participant-transport.js';
+export { SfuParticipantTransport } from './participant-transport.js';
 export type { SfuCodecName } from './peer.js';
 export type { SfuRouterOptions, SfuSink } from './router.js';
 export { SfuRouter } from './router.js';

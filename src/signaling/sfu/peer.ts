@@ -7,8 +7,11 @@ import {
   useAudioLevelIndication,
   useSdesMid,
 } from 'werift';
+import { installDtlsRetransmitFix } from '../../transport/webrtc/dtls-retransmit-fix.js';
 import type { ClientRelayMessage, IceCandidateInit } from '../protocol.js';
 import type { SfuSink } from './router.js';
+
+installDtlsRetransmitFix();
 
 /** Codecs an SFU room may forward (one per room: forwarding never transcodes). */
 export type SfuCodecName = 'opus' | 'pcmu' | 'pcma';

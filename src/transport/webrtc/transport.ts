@@ -3,6 +3,7 @@ import type { Clock, ClockTimer } from '../../clock/index.js';
 import { VoxwireError } from '../../errors.js';
 import { SafeEventEmitter } from '../../events.js';
 import type { DatagramChannel, ReceivedDatagram, Transport, TransportEvents } from '../types.js';
+import { installDtlsRetransmitFix } from './dtls-retransmit-fix.js';
 import { negotiatedAudio } from './negotiated.js';
 import { type ResolvedWebRtcOptions, resolveWebRtcOptions, type WebRtcTransportOptions } from './options.js';
 import { peerConfig } from './peer-config.js';
@@ -13,6 +14,8 @@ import type {
   WebRtcSignal,
   WebRtcTransportStats,
 } from './types.js';
+
+installDtlsRetransmitFix();
 
 /** Events of {@link WebRtcTransport}: the {@link Transport} ones plus connection progress. */
 export interface WebRtcTransportEvents extends TransportEvents {
