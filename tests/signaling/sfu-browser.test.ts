@@ -17,8 +17,8 @@ import { startSfuServer } from '../../src/signaling/sfu/index.js';
 import { medianMatchAnywhere } from '../cli/heard.js';
 import { captureIo } from '../cli/io.js';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
+import { type Coturn, coturnAvailable, startCoturn } from '../helpers/coturn.js';
 import { mediaPath } from '../helpers/peers.js';
-import { type Coturn, coturnAvailable, startCoturn } from './coturn.js';
 
 const real = new RealClock();
 const SECRET = 'browser-test-secret-0123456789';
