@@ -1,10 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readWavFile, wavToInt16 } from '../audio/wav/index.js';
-import { PcmBufferSource } from '../capture/buffer.js';
-import { createAudioSink, createAudioSource } from '../capture/registry.js';
-import type { AudioSink, AudioSource } from '../capture/types.js';
-import { WavFileSink } from '../capture/wav-file.js';
 import { RealClock } from '../clock/index.js';
 import { createCodec } from '../codec/registry.js';
 import type { CodecInfo } from '../codec/types.js';
@@ -19,6 +14,7 @@ import { UdpTransport } from '../transport/udp.js';
 import { parseUdpAddress } from '../transport/udp-address.js';
 import { callTotals } from './call-figures.js';
 import { type CliCommand, type CliValues, choiceFlag, numberFlag, UsageError } from './command.js';
+import { ENDPOINT_OPTIONS, endpointSettings, openInput, openOutput } from './endpoints.js';
 
 const CODECS = ['opus', 'pcmu', 'pcma'] as const;
 const AUDIO_LEVEL_ID = 1;
@@ -106,8 +102,6 @@ export function callSettings(values: CliValues, cwd: string) {
   } catch (error) {
     throw new UsageError(`--${(error as Error).message.replace(/^option /, '')}`);
   }
-  const input = str('in') ?? 'mic';
-  const output = str('out') ?? 'speaker';
   return {
     local,
     remote: str('remote'),
@@ -116,11 +110,7 @@ export function callSettings(values: CliValues, cwd: string) {
     codec: choiceFlag(values, 'codec', 'opus', CODECS),
     ptimeMs,
     red: values.red === true,
-    input: input === 'mic' ? input : resolve(cwd, input),
-    output: output === 'speaker' ? output : resolve(cwd, output),
-    device: str('device'),
-    durationMs:
-      values.duration === undefined ? undefined : numberFlag(values, 'duration', 60, 1, 86_400) * 1000,
+    ...endpointSettings(values, cwd),
   };
 }
 
@@ -138,10 +128,7 @@ export const callCommand: CliCommand = {
     codec: { type: 'string' },
     ptime: { type: 'string' },
     red: { type: 'boolean' },
-    in: { type: 'string' },
-    out: { type: 'string' },
-    device: { type: 'string' },
-    duration: { type: 'string' },
+    ...ENDPOINT_OPTIONS,
   },
   async run(values, _positionals, io) {
     const s = callSettings(values, io.cwd);
@@ -153,22 +140,8 @@ export const callCommand: CliCommand = {
     if (remote === undefined) throw new UsageError('give the peer with --remote HOST:PORT or --sdp-in FILE');
     const rtcpMux = peer?.rtcpMux ?? false;
 
-    let source: AudioSource;
-    let durationMs = s.durationMs;
-    if (s.input === 'mic') {
-      source = await createAudioSource({ device: s.device });
-      durationMs ??= 60_000;
-    } else {
-      const wav = await readWavFile(s.input);
-      const format = { sampleRateHz: wav.sampleRateHz, channels: wav.channels };
-      const samples = wavToInt16(wav);
-      source = new PcmBufferSource(samples, format);
-      durationMs ??= (1000 * samples.length) / wav.channels / wav.sampleRateHz + 1000;
-    }
-    const sink: AudioSink =
-      s.output === 'speaker'
-        ? await createAudioSink({ device: s.device })
-        : new WavFileSink(s.output, { sampleRateHz: info.sampleRateHz, channels: 1 });
+    const { source, durationMs } = await openInput(s);
+    const sink = await openOutput(s, info.sampleRateHz);
 
     const clock = new RealClock({ keepAlive: true });
     const transport = await UdpTransport.open({ local: s.local, remote, rtcpMux, clock });

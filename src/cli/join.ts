@@ -1,17 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
-import { readWavFile, wavToInt16 } from '../audio/wav/index.js';
-import { PcmBufferSource } from '../capture/buffer.js';
-import { createAudioSink, createAudioSource } from '../capture/registry.js';
-import type { AudioSink, AudioSource } from '../capture/types.js';
-import { WavFileSink } from '../capture/wav-file.js';
 import { RealClock } from '../clock/index.js';
 import type { VoiceSessionStats } from '../session/stats.js';
 import { VoiceSession } from '../session/voice-session.js';
 import { createRoomToken } from '../signaling/token.js';
 import type { WebRtcIceServer } from '../transport/webrtc/index.js';
 import { callTotals } from './call-figures.js';
-import { type CliCommand, type CliValues, numberFlag, UsageError } from './command.js';
+import { type CliCommand, type CliValues, UsageError } from './command.js';
+import { ENDPOINT_OPTIONS, endpointSettings, openInput, openOutput } from './endpoints.js';
 
 const HELP = `Joins a room of a \`voxwire serve\` server (or any voxwire SFU) as a Node participant: speaks a
 WAV file or the microphone and records (or plays) what it hears, over WebRTC through the SFU.
@@ -87,19 +82,13 @@ export function joinSettings(values: CliValues, positionals: string[], cwd: stri
     iceServers.push({ urls: turn, username: str('turn-user'), credential: str('turn-pass') });
   }
   if (values.relay === true && turn === undefined) throw new UsageError('--relay needs --turn');
-  const input = str('in') ?? 'mic';
-  const output = str('out') ?? 'speaker';
   return {
     url,
     room,
     token: token as string,
     iceServers,
     relay: values.relay === true,
-    input: input === 'mic' ? input : resolve(cwd, input),
-    output: output === 'speaker' ? output : resolve(cwd, output),
-    device: str('device'),
-    durationMs:
-      values.duration === undefined ? undefined : numberFlag(values, 'duration', 60, 1, 86_400) * 1000,
+    ...endpointSettings(values, cwd),
   };
 }
 
@@ -115,10 +104,7 @@ export const joinCommand: CliCommand = {
     token: { type: 'string' },
     secret: { type: 'string' },
     name: { type: 'string' },
-    in: { type: 'string' },
-    out: { type: 'string' },
-    device: { type: 'string' },
-    duration: { type: 'string' },
+    ...ENDPOINT_OPTIONS,
     turn: { type: 'string' },
     'turn-user': { type: 'string' },
     'turn-pass': { type: 'string' },
@@ -126,17 +112,7 @@ export const joinCommand: CliCommand = {
   },
   async run(values, positionals, io) {
     const s = joinSettings(values, positionals, io.cwd);
-    let source: AudioSource;
-    let durationMs = s.durationMs;
-    if (s.input === 'mic') {
-      source = await createAudioSource({ device: s.device });
-      durationMs ??= 60_000;
-    } else {
-      const wav = await readWavFile(s.input);
-      const samples = wavToInt16(wav);
-      source = new PcmBufferSource(samples, { sampleRateHz: wav.sampleRateHz, channels: wav.channels });
-      durationMs ??= (1000 * samples.length) / wav.channels / wav.sampleRateHz + 1000;
-    }
+    const { source, durationMs } = await openInput(s);
     // Loaded here: werift is heavy, and other commands should not pay for it.
     const { SfuParticipantTransport } = await import('../signaling/sfu/participant-transport.js');
     const clock = new RealClock({ keepAlive: true });
@@ -155,10 +131,7 @@ export const joinCommand: CliCommand = {
     );
     transport.on('negotiated', () => io.out('connected to the SFU again\n'));
     const sampleRateHz = audio.codec === 'opus' ? 48_000 : 8000;
-    const sink: AudioSink =
-      s.output === 'speaker'
-        ? await createAudioSink({ device: s.device })
-        : new WavFileSink(s.output, { sampleRateHz, channels: 1 });
+    const sink = await openOutput(s, sampleRateHz);
     const session = new VoiceSession({
       codec: audio.codec,
       transport,
