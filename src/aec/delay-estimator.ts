@@ -1,12 +1,15 @@
 /**
- * Bulk delay between the far-end reference (as played) and the microphone (as captured): smoothed
- * GCC-PHAT on 4 kHz decimated signals. Every 240 ms of active far-end and near-end signal, the cross
- * spectrum of the last 0.51 s of near end against the last ~1 s of far end is added to an
- * exponentially smoothed cross spectrum; its phase transform's peak over lags 0..maxDelayMs is the
- * coarse delay, refined by a parabola through the peak to a fraction of a 4 kHz sample. Silence does
- * not update the estimate; an uncorrelated near end gives a flat correlation and low confidence.
+ * Bulk delay between the far-end reference (as played) and the microphone (as captured), in two stages.
+ * Coarse: smoothed GCC-PHAT on 2 kHz decimated signals; every 240 ms of active far-end and near-end
+ * signal, the cross spectrum of the last 0.51 s of near end against the last ~1 s of far end is added
+ * to an exponentially smoothed cross spectrum, and its phase transform's peak over 0..maxDelayMs is the
+ * coarse delay (confidence from its height over the background). Fine: {@link DelayRefiner}, GCC-PHAT
+ * at 8/16 kHz over −24..+16 ms around it, whose onset (first tap within 7 dB of the peak) is published.
+ * Silence does not update the estimate; an uncorrelated near end gives a flat correlation and low
+ * confidence.
  */
 import { invalidOption } from '../errors.js';
+import { DelayRefiner } from './delay-refiner.js';
 import { RealFft } from './fft.js';
 
 /** Options of {@link DelayEstimator}. */
@@ -17,10 +20,12 @@ export interface DelayEstimatorOptions {
   maxDelayMs?: number;
 }
 
-/** Internal analysis rate, Hz (0.25 ms resolution before interpolation). */
-const ANALYSIS_RATE_HZ = 4000;
+/** Coarse analysis rate, Hz (1 ms resolution; the fine stage does the rest). */
+const ANALYSIS_RATE_HZ = 2000;
+/** Rates above this are halved for the fine stage (48 kHz at 24 kHz keeps a diffuse room's direct path distinct). */
+const FINE_RATE_HZ = 16000;
 /** Near-end window, analysis samples (0.512 s). */
-const NEAR_WINDOW = 2048;
+const NEAR_WINDOW = 1024;
 /** 10 ms frames between updates. */
 const HOP_FRAMES = 24;
 /** Weight of the past in the smoothed cross spectrum, per update. */
@@ -31,10 +36,10 @@ const ACTIVE_MEAN_SQUARE = 10 ** (-55 / 10);
 const RATIO_START = 4;
 const RATIO_SPAN = 8;
 /** Lags excluded from the background before and after the peak, analysis samples (2.5 ms, 200 ms). */
-const EXCLUDE_BEFORE = 10;
-const EXCLUDE_AFTER = 800;
+const EXCLUDE_BEFORE = 5;
+const EXCLUDE_AFTER = 400;
 /** How far before the highest peak an earlier one is looked for (25 ms), and its least height. */
-const EARLY_SEARCH = 100;
+const EARLY_SEARCH = 50;
 const EARLY_FRACTION = 0.4;
 /** …and its least height over the background RMS (well above noise peaks). */
 const EARLY_BACKGROUND = 7;
@@ -59,6 +64,8 @@ export class DelayEstimator {
   /** Frames of the wrong length that were ignored. */
   droppedFrames = 0;
   readonly #decimation: number;
+  readonly #fineDecimation: number;
+  readonly #refiner: DelayRefiner;
   readonly #frameSamples: number;
   readonly #maxLag: number;
   readonly #size: number;
@@ -95,7 +102,11 @@ export class DelayEstimator {
     this.maxDelayMs = maxDelayMs;
     this.#decimation = sampleRateHz / ANALYSIS_RATE_HZ;
     this.#frameSamples = sampleRateHz / 100;
-    this.#maxLag = Math.ceil((maxDelayMs * ANALYSIS_RATE_HZ) / 1000);
+    // Searched a little past maxDelayMs so that an onset right at it is still bracketed.
+    this.#maxLag = Math.ceil(((maxDelayMs + 16) * ANALYSIS_RATE_HZ) / 1000);
+    const fineRate = sampleRateHz <= FINE_RATE_HZ ? sampleRateHz : sampleRateHz / 2;
+    this.#fineDecimation = sampleRateHz / fineRate;
+    this.#refiner = new DelayRefiner(fineRate, maxDelayMs + 16);
     let size = 4;
     while (size < NEAR_WINDOW + this.#maxLag + 2) size *= 2;
     this.#size = size;
@@ -134,6 +145,17 @@ export class DelayEstimator {
     const d = this.#decimation;
     const scale = 1 / (32768 * d);
     const mask = this.#size - 1;
+    const fd = this.#fineDecimation;
+    const fineScale = 1 / (32768 * fd);
+    for (let i = 0; i < n; i += fd) {
+      let f = 0;
+      let m = 0;
+      for (let k = 0; k < fd; k++) {
+        f += far[i + k];
+        m += near[i + k];
+      }
+      this.#refiner.push(f * fineScale, m * fineScale);
+    }
     // Block average as the decimation filter: the same on both paths, so it cancels in the lag.
     for (let i = 0; i < n; i += d) {
       let f = 0;
@@ -161,6 +183,7 @@ export class DelayEstimator {
     this.#write = 0;
     this.#frames = 0;
     this.#updates = 0;
+    this.#refiner.reset();
     this.delayMs = undefined;
     this.confidence = 0;
     this.lastPeakMs = undefined;
@@ -190,7 +213,7 @@ export class DelayEstimator {
     const norm = 1 / Math.sqrt(farPower * nearPower);
     const a = this.#updates === 0 ? 0 : SMOOTHING;
     const lowBin = Math.floor((80 * size) / ANALYSIS_RATE_HZ);
-    const highBin = Math.ceil((1900 * size) / ANALYSIS_RATE_HZ);
+    const highBin = Math.ceil((950 * size) / ANALYSIS_RATE_HZ);
     for (let k = 0; k < bins; k++) {
       // near · conj(far): its inverse is c[m] = Σ near[n]·far[n − m].
       const re = (this.#nearRe[k] * this.#farRe[k] + this.#nearIm[k] * this.#farIm[k]) * norm;
@@ -247,14 +270,9 @@ export class DelayEstimator {
     this.confidence = Math.max(0, Math.min(1, (ratio - RATIO_START) / RATIO_SPAN));
     this.lastPeakMs = (best * 1000) / ANALYSIS_RATE_HZ;
     if (this.confidence < PUBLISH_CONFIDENCE) return;
-    let lag = best;
-    if (best > 0 && best < maxLag && c[best] >= c[best - 1] && c[best] >= c[best + 1]) {
-      const l = c[best - 1];
-      const r = c[best + 1];
-      const den = l - 2 * c[best] + r;
-      if (den < 0) lag += Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / den));
-    }
-    const samples = Math.round(lag * this.#decimation);
+    // Until the fine stage has settled on a new window, the coarse lag stands in (within ~12 ms).
+    const fineMs = this.#refiner.refine(this.lastPeakMs) ?? this.lastPeakMs;
+    const samples = Math.round((Math.min(fineMs, this.maxDelayMs) * this.sampleRateHz) / 1000);
     this.delayMs = (samples * 1000) / this.sampleRateHz;
   }
 }

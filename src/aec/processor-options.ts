@@ -7,6 +7,12 @@ import type { VadOptions } from './vad.js';
 export interface AudioProcessorOptions {
   /** Processing rate in Hz: 8000, 16000, 32000 or 48000; frames are 10 ms. */
   sampleRateHz: number;
+  /**
+   * Rate the stages run at, Hz: `sampleRateHz` (full band) or 16000 for a 32 or 48 kHz session
+   * (decimated, processed, interpolated back; the band above 8 kHz is dropped). Default 16000 at
+   * 48 kHz (measured better near-end SNR in double talk, equal ERLE, less CPU), else `sampleRateHz`.
+   */
+  processingRateHz?: number;
   /** Echo canceller (default on) with its bulk delay estimator; its options without the rate. */
   aec?: boolean | Omit<EchoCancellerOptions, 'sampleRateHz'>;
   /** Noise suppressor (default on); its options without the rate. */
@@ -18,13 +24,14 @@ export interface AudioProcessorOptions {
 /** Options with each stage resolved to `null` (off) or its options. @internal */
 export interface ResolvedAudioProcessorOptions {
   sampleRateHz: number;
+  processingRateHz: number;
   aec: EchoCancellerOptions | null;
   ns: NoiseSuppressorOptions | null;
   vad: VadOptions | null;
 }
 
 const RATES = [8000, 16000, 32000, 48000];
-const KNOWN = new Set(['sampleRateHz', 'aec', 'ns', 'vad']);
+const KNOWN = new Set(['sampleRateHz', 'processingRateHz', 'aec', 'ns', 'vad']);
 
 function stage<T extends object>(
   name: string,
@@ -60,17 +67,27 @@ export function resolveAudioProcessorOptions(options: AudioProcessorOptions): Re
       invalidOption(
         key,
         (options as unknown as Record<string, unknown>)[key],
-        'accepted: sampleRateHz, aec, ns, vad',
+        'accepted: sampleRateHz, processingRateHz, aec, ns, vad',
       );
     }
   }
   const { sampleRateHz } = options;
   if (!RATES.includes(sampleRateHz))
     invalidOption('sampleRateHz', sampleRateHz, 'one of 8000, 16000, 32000, 48000 (Hz)');
+  const processingRateHz = options.processingRateHz ?? (sampleRateHz === 48000 ? 16000 : sampleRateHz);
+  if (processingRateHz !== sampleRateHz && !(processingRateHz === 16000 && sampleRateHz >= 32000)) {
+    invalidOption(
+      'processingRateHz',
+      processingRateHz,
+      'sampleRateHz, or 16000 when sampleRateHz is 32000/48000',
+    );
+  }
+  const rate = processingRateHz;
   return {
     sampleRateHz,
-    aec: stage('aec', options.aec, { sampleRateHz }),
-    ns: stage('ns', options.ns, { sampleRateHz }),
-    vad: stage('vad', options.vad, { sampleRateHz, frameMs: 10 }),
+    processingRateHz,
+    aec: stage('aec', options.aec, { sampleRateHz: rate }),
+    ns: stage('ns', options.ns, { sampleRateHz: rate }),
+    vad: stage('vad', options.vad, { sampleRateHz: rate, frameMs: 10 }),
   };
 }

@@ -10,6 +10,7 @@ import {
   type ResolvedAudioProcessorOptions,
   resolveAudioProcessorOptions,
 } from './processor-options.js';
+import { RateAdapter } from './rate-adapter.js';
 import { Vad } from './vad.js';
 
 /** Events of {@link AudioProcessor}. */
@@ -49,6 +50,10 @@ export class AudioProcessor extends SafeEventEmitter<AudioProcessorEvents> {
   readonly sampleRateHz: number;
   /** Samples per 10 ms frame. */
   readonly frameSamples: number;
+  /** Rate the stages run at, Hz (see {@link AudioProcessorOptions.processingRateHz}). */
+  readonly processingRateHz: number;
+  /** Delay the rate conversion adds to the capture path, samples at `sampleRateHz` (0 at full band). */
+  readonly resamplingDelaySamples: number;
   /** The stages in use (null when switched off); exposed for inspection, not to be driven directly. */
   readonly ec: EchoCanceller | null;
   /** Bulk delay estimator (present with AEC). */
@@ -64,6 +69,9 @@ export class AudioProcessor extends SafeEventEmitter<AudioProcessorEvents> {
   private readonly options: ResolvedAudioProcessorOptions;
   private readonly lastReference: Int16Array;
   private readonly scratch: Int16Array;
+  private readonly adapter: RateAdapter | null;
+  private readonly innerCapture: Int16Array;
+  private readonly innerOutput: Int16Array;
   private referenceFresh = false;
   private appliedDelayMs = -1;
   private frames = 0;
@@ -78,14 +86,21 @@ export class AudioProcessor extends SafeEventEmitter<AudioProcessorEvents> {
     const o = this.options;
     this.sampleRateHz = o.sampleRateHz;
     this.frameSamples = o.sampleRateHz / 100;
+    this.processingRateHz = o.processingRateHz;
+    const inner = o.processingRateHz / 100;
+    this.adapter =
+      o.processingRateHz !== o.sampleRateHz ? new RateAdapter(o.sampleRateHz, o.processingRateHz) : null;
+    this.resamplingDelaySamples = this.adapter?.delaySamples ?? 0;
+    this.innerCapture = new Int16Array(inner);
+    this.innerOutput = new Int16Array(inner);
     this.ec = o.aec ? new EchoCanceller(o.aec) : null;
-    this.delayEstimator = o.aec ? new DelayEstimator({ sampleRateHz: o.sampleRateHz }) : null;
+    this.delayEstimator = o.aec ? new DelayEstimator({ sampleRateHz: o.processingRateHz }) : null;
     this.ns = o.ns ? new NoiseSuppressor(o.ns) : null;
     this.vad = o.vad ? new Vad(o.vad) : null;
     this.vad?.on('speechStart', () => this.safeEmit('speechStart', this.frames));
     this.vad?.on('speechEnd', () => this.safeEmit('speechEnd', this.frames));
-    this.lastReference = new Int16Array(this.frameSamples);
-    this.scratch = new Int16Array(this.frameSamples);
+    this.lastReference = new Int16Array(inner);
+    this.scratch = new Int16Array(inner);
   }
 
   /**
@@ -96,8 +111,9 @@ export class AudioProcessor extends SafeEventEmitter<AudioProcessorEvents> {
   processReference(frame: Int16Array): void {
     this.checkFrame(frame, 'processReference');
     if (!this.ec) return;
-    this.ec.pushReference(frame);
-    this.lastReference.set(frame);
+    if (this.adapter) this.adapter.downReference(frame, this.lastReference);
+    else this.lastReference.set(frame);
+    this.ec.pushReference(this.lastReference);
     this.referenceFresh = true;
   }
 
@@ -117,21 +133,28 @@ export class AudioProcessor extends SafeEventEmitter<AudioProcessorEvents> {
       'AudioProcessor.processCapture',
     );
     let current: Int16Array = frame;
+    if (this.adapter) {
+      this.adapter.downCapture(frame, this.innerCapture);
+      current = this.innerCapture;
+    }
+    const input = current;
+    const stageOutput = this.adapter ? this.innerOutput : output;
     if (this.ec && this.delayEstimator) {
       // Silence stands in for a missing reference frame; the estimator does not learn from silence.
       if (!this.referenceFresh) this.lastReference.fill(0);
-      this.delayEstimator.process(this.lastReference, frame);
+      this.delayEstimator.process(this.lastReference, input);
       this.referenceFresh = false;
       this.applyDelay();
-      current = this.ec.process(frame, this.scratch);
+      current = this.ec.process(input, this.scratch);
     }
     this.frames++;
     // The VAD judges the echo-cancelled signal before NS: its own noise floor handles stationary
     // noise, while NS's residual (fluctuating, "musical") noise makes it fire falsely (measured: 88 of
     // 200 noise-only frames flagged after NS, 0 before).
     if (this.vad) this.speaking = this.vad.process(current);
-    if (this.ns) current = this.ns.process(current, output);
-    if (current !== output) output.set(current);
+    if (this.ns) current = this.ns.process(current, stageOutput);
+    if (this.adapter) this.adapter.up(current, output);
+    else if (current !== output) output.set(current);
     this.levelDbov = rmsDbov(output);
     return output;
   }
@@ -153,6 +176,7 @@ export class AudioProcessor extends SafeEventEmitter<AudioProcessorEvents> {
   reset(): void {
     this.ec?.reset();
     this.delayEstimator?.reset();
+    this.adapter?.reset();
     this.ns?.reset();
     this.vad?.reset();
     this.lastReference.fill(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AudioProcessor } from '../../src/aec/index.js';
 import { isVoxwireError } from '../../src/errors.js';
-import { convolve, roomImpulseResponse, speech16k } from './material.js';
+import { convolve, roomImpulseResponse, speech16k, speechAt } from './material.js';
 import { makeNoise, toInt16 } from './noise-material.js';
 
 const RATE = 16000;
@@ -102,6 +102,45 @@ describe('AudioProcessor', () => {
     // The room's direct path is 40 ms; the bulk delay applied may sit a little before it.
     expect(delay).toBeGreaterThan(30);
     expect(delay).toBeLessThanOrEqual(41);
+  });
+
+  it('48 kHz sessions process at 16 kHz by default (option: full band); both cancel the echo', () => {
+    const rate = 48000;
+    const farF = speechAt('a', rate).subarray(0, 6 * rate);
+    const echo = convolve(
+      farF,
+      roomImpulseResponse({ sampleRateHz: rate, rt60Ms: 150, seed: 4, directDelayMs: 40 }),
+    );
+    const far = Int16Array.from(farF, (v) => Math.round(v));
+    const mic = Int16Array.from(echo, (v) => Math.max(-32768, Math.min(32767, Math.round(v))));
+    const n = rate / 100;
+    const cancelDb = (p: AudioProcessor): number => {
+      const out = new Int16Array(mic.length);
+      for (let f = 0; f + n <= mic.length; f += n) {
+        p.processReference(far.subarray(f, f + n));
+        p.processCapture(mic.subarray(f, f + n), out.subarray(f, f + n));
+      }
+      return energyDb(mic, 3 * rate, 6 * rate - n) - energyDb(out, 3 * rate, 6 * rate - n);
+    };
+    const decimated = new AudioProcessor({ sampleRateHz: rate, ns: false, vad: false });
+    expect(decimated.processingRateHz).toBe(16000);
+    expect(decimated.resamplingDelaySamples).toBeGreaterThan(0);
+    expect(decimated.frameSamples).toBe(480);
+    expect(cancelDb(decimated)).toBeGreaterThan(15);
+    const full = new AudioProcessor({ sampleRateHz: rate, processingRateHz: 48000, ns: false, vad: false });
+    expect(full.processingRateHz).toBe(48000);
+    expect(full.resamplingDelaySamples).toBe(0);
+    expect(cancelDb(full)).toBeGreaterThan(15);
+    expect(new AudioProcessor({ sampleRateHz: 16000 }).processingRateHz).toBe(16000);
+    for (const bad of [8000, 32000]) {
+      try {
+        new AudioProcessor({ sampleRateHz: rate, processingRateHz: bad });
+        expect.unreachable();
+      } catch (e) {
+        expect(isVoxwireError(e, 'ERR_INVALID_OPTION')).toBe(true);
+        expect(String(e)).toMatch(/processingRateHz/);
+      }
+    }
   });
 
   it('NS on lowers stationary noise; VAD on stays quiet in noise and fires on speech', () => {
