@@ -66,6 +66,7 @@ const LOOPBACK = /^(127\.|localhost$|\[::1\]$|::1$)/;
  */
 export class SfuParticipantTransport extends SafeEventEmitter<SfuParticipantEvents> implements Transport {
   declare eventNames: () => Array<keyof TransportEvents>;
+  /** The signaling connection to the room (presence, relayed messages, resume). */
   readonly client: SignalingClient;
   readonly #options: SfuParticipantOptions;
   readonly #clock: Clock;
@@ -74,8 +75,15 @@ export class SfuParticipantTransport extends SafeEventEmitter<SfuParticipantEven
   #closed = false;
   #currentSsrc: number | undefined;
   #lastArrivalMs = Number.NEGATIVE_INFINITY;
-  /** Datagrams not sent (no connection) or not passed on (another slot's stream). */
-  readonly counters = { packetsDropped: 0, otherStreamPackets: 0, connections: 0 };
+  /** Datagrams not sent or not passed on, and connections made. */
+  readonly counters: {
+    /** RTP handed to `send()` while no WebRTC connection was up. */
+    packetsDropped: number;
+    /** Received RTP of a slot other than the one being played (one stream at a time). */
+    otherStreamPackets: number;
+    /** WebRTC connections made, including reconnections after a server restart. */
+    connections: number;
+  } = { packetsDropped: 0, otherStreamPackets: 0, connections: 0 };
 
   private constructor(options: SfuParticipantOptions) {
     super();
