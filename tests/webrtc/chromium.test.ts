@@ -41,10 +41,9 @@ describe.runIf(chromiumAvailable())('WebRtcTransport with headless Chromium', ()
     expect(outbound.perSecond).toBeGreaterThanOrEqual(0.6);
     expect(call.nodeStats.inbound?.packetsReceived).toBeGreaterThan(150);
     expect(call.nodeStats.inbound?.packetsLost).toBe(0);
-    expect(call.nodeStats.candidatePair).toMatchObject({
-      localCandidateType: 'host',
-      remoteCandidateType: 'host',
-    });
+    expect(call.nodeStats.candidatePair?.localCandidateType).toBe('host');
+    // Chromium sometimes answers from this machine's own interface address, learnt as peer-reflexive.
+    expect(['host', 'prflx']).toContain(call.nodeStats.candidatePair?.remoteCandidateType);
     expect(call.nodeStats.candidatePair?.localAddress.startsWith('127.0.0.1:')).toBe(true);
   }, 60_000);
 
