@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { RealClock } from '../clock/index.js';
 import { createCodec } from '../codec/registry.js';
 import type { CodecInfo } from '../codec/types.js';
-import type { VoiceSessionStats } from '../session/stats.js';
 import { VoiceSession } from '../session/voice-session.js';
 import { sdpCodecFromInfo } from '../transport/sdp/codecs.js';
 import { createOffer } from '../transport/sdp/negotiate.js';
@@ -12,9 +11,9 @@ import { effectiveConnection } from '../transport/sdp/types.js';
 import { writeSdp } from '../transport/sdp/write.js';
 import { UdpTransport } from '../transport/udp.js';
 import { parseUdpAddress } from '../transport/udp-address.js';
-import { callTotals } from './call-figures.js';
 import { type CliCommand, type CliValues, choiceFlag, numberFlag, UsageError } from './command.js';
 import { ENDPOINT_OPTIONS, endpointSettings, openInput, openOutput } from './endpoints.js';
+import { holdLiveCall, printCallTotals } from './live-call.js';
 
 const CODECS = ['opus', 'pcmu', 'pcma'] as const;
 const AUDIO_LEVEL_ID = 1;
@@ -156,11 +155,6 @@ export const callCommand: CliCommand = {
       audioLevelExtensionId: AUDIO_LEVEL_ID,
     });
     session.on('error', (error) => io.err(`voxwire call: ${error.message}\n`));
-    // The receiver forgets a peer that said BYE: keep the last statistics that still had it.
-    let lastHeard: VoiceSessionStats | undefined;
-    session.on('stats', (stats) => {
-      if (stats.inbound !== undefined) lastHeard = stats;
-    });
     if (s.sdpOut) {
       const endpoint = transport.localEndpoint;
       const wildcard = endpoint === undefined || endpoint.address === '0.0.0.0' || endpoint.address === '::';
@@ -182,22 +176,10 @@ export const callCommand: CliCommand = {
       `calling ${remote} from ${transport.localAddress} with ${s.codec} ${s.ptimeMs} ms${s.red ? ' + RED' : ''} ` +
         `for ${(durationMs / 1000).toFixed(1)} s…\n`,
     );
-    await session.start();
-    // Ctrl-C ends the call early but still stops cleanly and prints the statistics.
-    await new Promise<void>((done) => {
-      const timer = clock.setTimeout(finish, durationMs as number);
-      function finish(): void {
-        timer?.cancel();
-        process.off('SIGINT', finish);
-        done();
-      }
-      process.once('SIGINT', finish);
-    });
-    const now = session.getStats();
-    const final = now.inbound === undefined && lastHeard !== undefined ? lastHeard : now;
+    const end = await holdLiveCall(session, clock, durationMs);
+    const { final } = end;
     await session.stop();
-    io.out(`\nsent ${now.outbound.packetsSent} packets\n`);
-    for (const [name, value] of callTotals(final)) io.out(`${name.padEnd(30)} ${value}\n`);
+    printCallTotals(io, end);
     if ((final.inbound?.packetsReceived ?? 0) === 0) {
       io.err(
         `voxwire call: no RTP arrived on ${transport.localAddress ?? s.local}; check that the peer sends there (and a firewall)\n`,

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { RealClock } from '../clock/index.js';
-import type { VoiceSessionStats } from '../session/stats.js';
 import { VoiceSession } from '../session/voice-session.js';
 import { createRoomToken } from '../signaling/token.js';
 import type { WebRtcIceServer } from '../transport/webrtc/index.js';
-import { callTotals } from './call-figures.js';
 import { type CliCommand, type CliValues, UsageError } from './command.js';
 import { ENDPOINT_OPTIONS, endpointSettings, openInput, openOutput } from './endpoints.js';
+import { holdLiveCall, printCallTotals } from './live-call.js';
 
 const HELP = `Joins a room of a \`voxwire serve\` server (or any voxwire SFU) as a Node participant: speaks a
 WAV file or the microphone and records (or plays) what it hears, over WebRTC through the SFU.
@@ -141,31 +140,16 @@ export const joinCommand: CliCommand = {
       audioLevelExtensionId: audio.audioLevelExtensionId ?? 0,
     });
     session.on('error', (error) => io.err(`voxwire join: ${error.message}\n`));
-    let lastHeard: VoiceSessionStats | undefined;
-    session.on('stats', (stats) => {
-      if (stats.inbound !== undefined) lastHeard = stats;
-    });
     const others = [...transport.client.participants.values()].map((p) => p.name);
     io.out(
       `joined as ${transport.client.self?.id} with ${audio.codec}; in the room: ${others.join(', ') || 'nobody yet'}; ` +
         `staying ${(durationMs / 1000).toFixed(1)} s…\n`,
     );
-    await session.start();
-    await new Promise<void>((done) => {
-      const timer = clock.setTimeout(finish, durationMs as number);
-      function finish(): void {
-        timer?.cancel();
-        process.off('SIGINT', finish);
-        done();
-      }
-      process.once('SIGINT', finish);
-    });
-    const now = session.getStats();
-    const final = now.inbound === undefined && lastHeard !== undefined ? lastHeard : now;
+    const end = await holdLiveCall(session, clock, durationMs);
+    const { final } = end;
     const { connections, packetsDropped, otherStreamPackets } = transport.counters;
     await session.stop();
-    io.out(`\nsent ${now.outbound.packetsSent} packets\n`);
-    for (const [name, value] of callTotals(final)) io.out(`${name.padEnd(30)} ${value}\n`);
+    printCallTotals(io, end);
     io.out(`${'WebRTC connections'.padEnd(30)} ${connections}\n`);
     io.out(`${'packets not sent (no link)'.padEnd(30)} ${packetsDropped}\n`);
     io.out(`${'packets of other slots'.padEnd(30)} ${otherStreamPackets}\n`);
