@@ -9,8 +9,8 @@
  * confidence.
  */
 import { invalidOption } from '../errors.js';
+import { SmoothedCrossSpectrum } from './cross-spectrum.js';
 import { DelayRefiner } from './delay-refiner.js';
-import { RealFft } from './fft.js';
 
 /** Options of {@link DelayEstimator}. */
 export interface DelayEstimatorOptions {
@@ -69,21 +69,11 @@ export class DelayEstimator {
   readonly #frameSamples: number;
   readonly #maxLag: number;
   readonly #size: number;
-  readonly #fft: RealFft;
   readonly #far: Float32Array;
   readonly #near: Float32Array;
   #write = 0;
   #frames = 0;
-  readonly #inFar: Float32Array;
-  readonly #inNear: Float32Array;
-  readonly #farRe: Float32Array;
-  readonly #farIm: Float32Array;
-  readonly #nearRe: Float32Array;
-  readonly #nearIm: Float32Array;
-  readonly #sRe: Float32Array;
-  readonly #sIm: Float32Array;
-  readonly #corr: Float32Array;
-  #updates = 0;
+  readonly #spectrum: SmoothedCrossSpectrum;
 
   /**
    * @param options - See {@link DelayEstimatorOptions}.
@@ -110,19 +100,9 @@ export class DelayEstimator {
     let size = 4;
     while (size < NEAR_WINDOW + this.#maxLag + 2) size *= 2;
     this.#size = size;
-    this.#fft = new RealFft(size);
-    const bins = size / 2 + 1;
+    this.#spectrum = new SmoothedCrossSpectrum(size);
     this.#far = new Float32Array(size);
     this.#near = new Float32Array(size);
-    this.#inFar = new Float32Array(size);
-    this.#inNear = new Float32Array(size);
-    this.#farRe = new Float32Array(bins);
-    this.#farIm = new Float32Array(bins);
-    this.#nearRe = new Float32Array(bins);
-    this.#nearIm = new Float32Array(bins);
-    this.#sRe = new Float32Array(bins);
-    this.#sIm = new Float32Array(bins);
-    this.#corr = new Float32Array(size);
   }
 
   /**
@@ -178,11 +158,9 @@ export class DelayEstimator {
   reset(): void {
     this.#far.fill(0);
     this.#near.fill(0);
-    this.#sRe.fill(0);
-    this.#sIm.fill(0);
+    this.#spectrum.reset();
     this.#write = 0;
     this.#frames = 0;
-    this.#updates = 0;
     this.#refiner.reset();
     this.delayMs = undefined;
     this.confidence = 0;
@@ -191,54 +169,31 @@ export class DelayEstimator {
 
   #analyse(): void {
     const size = this.#size;
+    const { inFar, inNear } = this.#spectrum;
     const mask = size - 1;
     const nearStart = size - NEAR_WINDOW;
     let farPower = 0;
     let nearPower = 0;
     for (let i = 0; i < size; i++) {
       const v = this.#far[(this.#write + i) & mask];
-      this.#inFar[i] = v;
+      inFar[i] = v;
       farPower += v * v;
       if (i >= nearStart) {
         const w = this.#near[(this.#write + i) & mask];
-        this.#inNear[i] = w;
+        inNear[i] = w;
         nearPower += w * w;
-      } else this.#inNear[i] = 0;
+      } else inNear[i] = 0;
     }
     if (farPower / size < ACTIVE_MEAN_SQUARE || nearPower / NEAR_WINDOW < ACTIVE_MEAN_SQUARE) return;
-    this.#fft.forward(this.#inFar, this.#farRe, this.#farIm);
-    this.#fft.forward(this.#inNear, this.#nearRe, this.#nearIm);
-    const bins = size / 2 + 1;
-    // Each window's cross spectrum is normalised by its power so loud and quiet stretches weigh alike.
-    const norm = 1 / Math.sqrt(farPower * nearPower);
-    const a = this.#updates === 0 ? 0 : SMOOTHING;
     const lowBin = Math.floor((80 * size) / ANALYSIS_RATE_HZ);
     const highBin = Math.ceil((950 * size) / ANALYSIS_RATE_HZ);
-    for (let k = 0; k < bins; k++) {
-      // near · conj(far): its inverse is c[m] = Σ near[n]·far[n − m].
-      const re = (this.#nearRe[k] * this.#farRe[k] + this.#nearIm[k] * this.#farIm[k]) * norm;
-      const im = (this.#nearIm[k] * this.#farRe[k] - this.#nearRe[k] * this.#farIm[k]) * norm;
-      this.#sRe[k] = a * this.#sRe[k] + (1 - a) * re;
-      this.#sIm[k] = a * this.#sIm[k] + (1 - a) * im;
-      if (k < lowBin || k > highBin) {
-        this.#farRe[k] = 0;
-        this.#farIm[k] = 0;
-        continue;
-      }
-      const power = this.#sRe[k] * this.#sRe[k] + this.#sIm[k] * this.#sIm[k];
-      // |S|^−0.75 (PHAT with β = 0.75, more robust to noise than β = 1), without Math.pow.
-      const w = power > 0 ? Math.sqrt(Math.sqrt(Math.sqrt(power))) / Math.sqrt(power) : 0;
-      this.#farRe[k] = this.#sRe[k] * w;
-      this.#farIm[k] = this.#sIm[k] * w;
-    }
-    this.#updates++;
-    this.#fft.inverse(this.#farRe, this.#farIm, this.#corr);
+    this.#spectrum.update(farPower, nearPower, SMOOTHING, lowBin, highBin, 0.75);
     this.#pick();
   }
 
   /** Peak of the correlation over lags 0..maxLag, its confidence and the published delay. */
   #pick(): void {
-    const c = this.#corr;
+    const c = this.#spectrum.corr;
     const maxLag = this.#maxLag;
     // Magnitudes: an inverted echo path (speaker or converter polarity) gives a negative peak.
     for (let m = 0; m <= maxLag; m++) c[m] = Math.abs(c[m]);

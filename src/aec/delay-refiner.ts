@@ -4,7 +4,7 @@
  * the delay is its onset, the first tap within {@link ONSET_DB} of its peak. In a diffuse room the
  * direct path is not the strongest tap, so the coarse peak can sit several ms after the onset.
  */
-import { RealFft } from './fft.js';
+import { SmoothedCrossSpectrum } from './cross-spectrum.js';
 
 /** Lags searched before and after the coarse delay, ms. */
 const BEFORE_MS = 32;
@@ -51,19 +51,9 @@ export class DelayRefiner {
   readonly #near: Float32Array;
   #write = 0;
   #filled = 0;
-  readonly #fft: RealFft;
-  readonly #inFar: Float32Array;
-  readonly #inNear: Float32Array;
-  readonly #farRe: Float32Array;
-  readonly #farIm: Float32Array;
-  readonly #nearRe: Float32Array;
-  readonly #nearIm: Float32Array;
-  readonly #sRe: Float32Array;
-  readonly #sIm: Float32Array;
-  readonly #corr: Float32Array;
   /** Coarse lag (analysis samples) the smoothed spectrum belongs to; −1 = none. */
   #base = -1;
-  #updates = 0;
+  readonly #spectrum: SmoothedCrossSpectrum;
   #ratioFloor = Number.POSITIVE_INFINITY;
   readonly #move: number;
   /** Last onset published, ms (kept while a restarted spectrum settles). */
@@ -87,17 +77,7 @@ export class DelayRefiner {
     this.#ringMask = ring - 1;
     this.#far = new Float32Array(ring);
     this.#near = new Float32Array(ring);
-    this.#fft = new RealFft(size);
-    const bins = size / 2 + 1;
-    this.#inFar = new Float32Array(size);
-    this.#inNear = new Float32Array(size);
-    this.#farRe = new Float32Array(bins);
-    this.#farIm = new Float32Array(bins);
-    this.#nearRe = new Float32Array(bins);
-    this.#nearIm = new Float32Array(bins);
-    this.#sRe = new Float32Array(bins);
-    this.#sIm = new Float32Array(bins);
-    this.#corr = new Float32Array(size);
+    this.#spectrum = new SmoothedCrossSpectrum(size);
   }
 
   /** Appends one sample of each stream (full scale 1). */
@@ -121,13 +101,14 @@ export class DelayRefiner {
       // move is larger than that (a real change of delay).
       if (this.#lastMs !== undefined && Math.abs(coarseMs - this.#lastMs) > JUMP_MS) this.#lastMs = undefined;
       this.#base = coarse;
-      this.#updates = 0;
+      this.#spectrum.restart();
     }
     const base = this.#base;
     const before = Math.min(this.#before, base);
     const span = this.#window + before + this.#after;
     if (this.#filled < span + base - before) return this.#onset();
     const size = this.#size;
+    const { inFar, inNear } = this.#spectrum;
     const mask = this.#ringMask;
     // Far segment starts window + base + after samples ago; near occupies the last `window` of it.
     const farStart = this.#write - this.#window - base - this.#after;
@@ -135,16 +116,16 @@ export class DelayRefiner {
     const at = before + this.#after;
     let farPower = 0;
     let nearPower = 0;
-    this.#inNear.fill(0);
-    this.#inFar.fill(0);
+    inNear.fill(0);
+    inFar.fill(0);
     for (let j = 0; j < span; j++) {
       const v = this.#far[(farStart + j) & mask];
-      this.#inFar[j] = v;
+      inFar[j] = v;
       farPower += v * v;
     }
     for (let j = 0; j < this.#window; j++) {
       const w = this.#near[(nearStart + j) & mask];
-      this.#inNear[at + j] = w;
+      inNear[at + j] = w;
       nearPower += w * w;
     }
     if (farPower / span < ACTIVE_MEAN_SQUARE || nearPower / this.#window < ACTIVE_MEAN_SQUARE) {
@@ -155,26 +136,10 @@ export class DelayRefiner {
     const ratio = (nearPower / this.#window) * (span / farPower);
     this.#ratioFloor = Math.min(ratio, this.#ratioFloor * FLOOR_RISE);
     if (ratio > DOUBLE_TALK_RATIO * this.#ratioFloor) return this.#onset();
-    this.#fft.forward(this.#inFar, this.#farRe, this.#farIm);
-    this.#fft.forward(this.#inNear, this.#nearRe, this.#nearIm);
-    const bins = size / 2 + 1;
-    const norm = 1 / Math.sqrt(farPower * nearPower);
-    const a = this.#updates === 0 ? 0 : SMOOTHING;
     const lowBin = Math.floor((LOW_HZ * size) / rate);
     const highBin = Math.ceil(HIGH_FRACTION * size);
-    for (let k = 0; k < bins; k++) {
-      const re = (this.#nearRe[k] * this.#farRe[k] + this.#nearIm[k] * this.#farIm[k]) * norm;
-      const im = (this.#nearIm[k] * this.#farRe[k] - this.#nearRe[k] * this.#farIm[k]) * norm;
-      this.#sRe[k] = a * this.#sRe[k] + (1 - a) * re;
-      this.#sIm[k] = a * this.#sIm[k] + (1 - a) * im;
-      const power = this.#sRe[k] * this.#sRe[k] + this.#sIm[k] * this.#sIm[k];
-      // Full phase transform: the correlation becomes the (band-limited) impulse response.
-      const w = k >= lowBin && k <= highBin && power > 0 ? 1 / Math.sqrt(power) : 0;
-      this.#farRe[k] = this.#sRe[k] * w;
-      this.#farIm[k] = this.#sIm[k] * w;
-    }
-    this.#updates++;
-    this.#fft.inverse(this.#farRe, this.#farIm, this.#corr);
+    // Full phase transform: the correlation becomes the (band-limited) impulse response.
+    this.#spectrum.update(farPower, nearPower, SMOOTHING, lowBin, highBin, 1);
     this.#firstLag = base - before;
     this.#lags = before + this.#after;
     return this.#onset();
@@ -185,8 +150,8 @@ export class DelayRefiner {
 
   /** Onset of the last correlation, ms; undefined before the first update since the base moved. */
   #onset(): number | undefined {
-    if (this.#updates < MIN_UPDATES || this.#lags < 0) return this.#lastMs;
-    const c = this.#corr;
+    if (this.#spectrum.updates < MIN_UPDATES || this.#lags < 0) return this.#lastMs;
+    const c = this.#spectrum.corr;
     const n = this.#lags;
     let peak = 0;
     for (let k = 0; k <= n; k++) {
@@ -212,7 +177,7 @@ export class DelayRefiner {
    * {@link EARLY_OVER_NOISE} times above the noise of the lags before it, or `onset` itself.
    */
   #earlier(onset: number, peak: number): number {
-    const c = this.#corr;
+    const c = this.#spectrum.corr;
     const gap = Math.round((EARLY_GAP_MS * this.rateHz) / 1000);
     const end = onset - gap;
     if (end < gap) return onset;
@@ -229,12 +194,10 @@ export class DelayRefiner {
   reset(): void {
     this.#far.fill(0);
     this.#near.fill(0);
-    this.#sRe.fill(0);
-    this.#sIm.fill(0);
+    this.#spectrum.reset();
     this.#write = 0;
     this.#filled = 0;
     this.#base = -1;
-    this.#updates = 0;
     this.#lags = -1;
     this.#lastMs = undefined;
     this.#ratioFloor = Number.POSITIVE_INFINITY;
