@@ -6,29 +6,21 @@
  * into stages by the shares of a sampling CPU profile (node:inspector, taken in this bench only) of
  * the same call, by source file. Stages both sessions run are halved; the processor runs only in A.
  * (2) simulateCall of a 60 s call: wall and CPU seconds. Beside both, in the same run, ffmpeg
- * encoding and decoding the same speech with the same codec. (3) Sessions per core: N real-time
- * sessions (RealClock, UDP on 127.0.0.1) in this one process, N growing until a sink underruns; with
- * the defaults, the processor at 16 kHz, and Opus complexity 5.
+ * encoding and decoding the same speech with the same codec. Sessions per core: bench/suites/capacity.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AudioProcessor } from '../../src/aec/processor.js';
 import { encodeWav, readWavFile, wavToInt16 } from '../../src/audio/index.js';
-import { Resampler } from '../../src/audio/resampler/index.js';
-import { BaseAudioSink } from '../../src/capture/base.js';
 import { PcmBufferSink, PcmBufferSource } from '../../src/capture/buffer.js';
-import { type Clock, RealClock, startTicker, VirtualClock } from '../../src/clock/index.js';
-import { createOpusCodec } from '../../src/codec/opus.js';
-import { registerCodec, unregisterCodec } from '../../src/codec/registry.js';
-import { type SessionCodec, type SessionProcessor, simulateCall } from '../../src/session/index.js';
+import { VirtualClock } from '../../src/clock/index.js';
+import { type SessionCodec, simulateCall } from '../../src/session/index.js';
 import { VoiceSession } from '../../src/session/voice-session.js';
 import { LoopbackTransport } from '../../src/transport/loopback.js';
 import { NetworkEmulator } from '../../src/transport/network-emulator/emulator.js';
-import { UdpTransport } from '../../src/transport/udp.js';
 import { type BenchTable, fixed } from '../lib.js';
 
 /** Stages by source file, first match wins; `onlyA` marks what only session A runs (the processor). */
@@ -309,7 +301,6 @@ export async function run(): Promise<BenchTable[]> {
     'peer: ffmpeg enc+dec CPU ms / audio s',
     ...peers.map((p) => (p === undefined ? 'peer missing' : fixed(p, 1))),
   ]);
-  const capacityTable = await capacity();
   return [
     {
       title: `VoiceSession: CPU ms per second of call of ONE full-duplex session, by stage (${STAGE_CALL_S} s call, 5 % loss, 30 ms jitter)`,
@@ -327,268 +318,5 @@ export async function run(): Promise<BenchTable[]> {
       rows: simRows,
       notes: ['Aim: under 10 s wall for a 60 s call. Wall time depends on the load; CPU s does not.'],
     },
-    capacityTable,
   ];
-}
-
-// ---- Sessions per core: N real-time sessions in this one process (one JS thread) ----
-
-/** Device buffer of the device-like sink: a frame written later than this much queued audio lasts is an underrun. */
-const DEVICE_BUFFER_MS = 40;
-
-/** A sink that drains like a device with a DEVICE_BUFFER_MS buffer, counting underruns (late writes). */
-class DeviceLikeSink extends BaseAudioSink {
-  underruns = 0;
-  readonly #clock: Clock;
-  #queuedUntilMs = Number.NaN;
-
-  constructor(rateHz: number, clock: Clock) {
-    super({ sampleRateHz: rateHz, channels: 1 });
-    this.#clock = clock;
-  }
-
-  protected async open(): Promise<void> {}
-
-  protected push(): boolean {
-    const nowMs = this.#clock.now();
-    if (Number.isNaN(this.#queuedUntilMs)) this.#queuedUntilMs = nowMs + DEVICE_BUFFER_MS;
-    else if (this.#queuedUntilMs < nowMs) {
-      this.underruns++;
-      this.#queuedUntilMs = nowMs;
-    }
-    this.#queuedUntilMs += 10;
-    return true;
-  }
-
-  protected async close(): Promise<void> {}
-}
-
-/** The built-in AudioProcessor run at 16 kHz inside a 48 kHz session (resampled in and out). */
-class Processor16kIn48k implements SessionProcessor {
-  readonly #inner = new AudioProcessor({ sampleRateHz: 16_000, aec: true, ns: true, vad: true });
-  readonly #downCapture = new Resampler({ inputRateHz: 48_000, outputRateHz: 16_000 });
-  readonly #downReference = new Resampler({ inputRateHz: 48_000, outputRateHz: 16_000 });
-  readonly #up = new Resampler({ inputRateHz: 16_000, outputRateHz: 48_000 });
-  readonly #capture16 = new Int16Array(160);
-  readonly #reference16 = new Int16Array(160);
-  readonly #processed16 = new Int16Array(160);
-  readonly #out48 = new Int16Array(480);
-
-  get speaking(): boolean {
-    return this.#inner.speaking;
-  }
-
-  get levelDbov(): number {
-    return this.#inner.levelDbov;
-  }
-
-  processReference(frame: Int16Array): void {
-    this.#inner.processReference(this.#downReference.processInt16(frame, this.#reference16));
-  }
-
-  processCapture(frame: Int16Array, out?: Int16Array): Int16Array {
-    const processed = this.#inner.processCapture(
-      this.#downCapture.processInt16(frame, this.#capture16),
-      this.#processed16,
-    );
-    return this.#up.processInt16(processed, out ?? this.#out48);
-  }
-
-  getStats(): unknown {
-    return this.#inner.getStats();
-  }
-}
-
-interface CapacityConfig {
-  label: string;
-  codec: SessionCodec;
-  processor16k: boolean;
-}
-
-interface CapacityRun {
-  sessions: number;
-  underruns: number;
-  concealedPercent: number;
-  cpuPercentPerSession: number;
-  lateP99Ms: number;
-}
-
-/** Runs `sessions` (pairs over UDP 127.0.0.1) in real time for CAPACITY_RUN_MS after a 1 s warm-up. */
-async function realTimeRun(
-  config: CapacityConfig,
-  sessions: number,
-  speech: Int16Array[],
-): Promise<CapacityRun> {
-  const clock = new RealClock();
-  const format = { sampleRateHz: 48_000, channels: 1 };
-  const sinks: DeviceLikeSink[] = [];
-  const all: VoiceSession[] = [];
-  const lateness: number[] = [];
-  for (let p = 0; p < sessions / 2; p++) {
-    const a = await UdpTransport.open({ local: '127.0.0.1:0', clock });
-    const b = await UdpTransport.open({ local: '127.0.0.1:0', clock });
-    const at = (t: UdpTransport) => ({ address: '127.0.0.1', port: t.localEndpoint?.port ?? 0 });
-    await a.setRemote(at(b));
-    await b.setRemote(at(a));
-    for (const [k, transport] of [a, b].entries()) {
-      const sink = new DeviceLikeSink(48_000, clock);
-      sinks.push(sink);
-      const session = new VoiceSession({
-        codec: config.codec,
-        transport,
-        clock,
-        aec: true,
-        ns: true,
-        vad: true,
-        processor: config.processor16k ? new Processor16kIn48k() : undefined,
-        statsIntervalMs: 1000,
-        source: new PcmBufferSource(speech[(p + k) % speech.length], format, { loop: true }),
-        sink,
-      });
-      session.on('error', () => undefined);
-      all.push(session);
-    }
-  }
-  for (const s of all) await s.start();
-  const wait = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
-  await wait(1000);
-  const baseline = sinks.map((s) => s.underruns);
-  const before = all.map((s) => s.getStats().playout);
-  // A probe ticker on the same event loop: how late 10 ms timers fire while the sessions run.
-  const probeStart = clock.now();
-  const probe = startTicker(clock, 10, (i) => lateness.push(clock.now() - probeStart - 10 * (i + 1)));
-  const cpuStart = process.cpuUsage();
-  const wallStart = clock.now();
-  await wait(CAPACITY_RUN_MS);
-  const cpu = process.cpuUsage(cpuStart);
-  const wallMs = clock.now() - wallStart;
-  probe.stop();
-  const after = all.map((s) => s.getStats().playout);
-  await Promise.all(all.map((s) => s.stop()));
-  let concealed = 0;
-  let total = 0;
-  for (let i = 0; i < all.length; i++) {
-    concealed += after[i].concealedSamples - before[i].concealedSamples;
-    total += after[i].totalSamplesReceived - before[i].totalSamplesReceived;
-  }
-  lateness.sort((x, y) => x - y);
-  return {
-    sessions,
-    underruns: sinks.reduce((sum, s, i) => sum + s.underruns - baseline[i], 0),
-    concealedPercent: total > 0 ? (100 * concealed) / total : 100,
-    cpuPercentPerSession: (100 * (cpu.user + cpu.system)) / 1000 / wallMs / sessions,
-    lateP99Ms: lateness[Math.floor(0.99 * lateness.length)] ?? Number.NaN,
-  };
-}
-
-/**
- * CPU of one session with `config`, ms per second of call, independent of the machine's load on the
- * wall clock: 2 pairs on a VirtualClock over LoopbackTransport (no network emulation), 10 s call.
- */
-async function virtualCpuPerSessionMs(config: CapacityConfig, speech: Int16Array[]): Promise<number> {
-  const clock = new VirtualClock();
-  const format = { sampleRateHz: 48_000, channels: 1 };
-  const all: VoiceSession[] = [];
-  for (let p = 0; p < 2; p++) {
-    for (const [k, transport] of LoopbackTransport.pair({ clock }).entries()) {
-      all.push(
-        new VoiceSession({
-          codec: config.codec,
-          transport,
-          clock,
-          aec: true,
-          ns: true,
-          vad: true,
-          processor: config.processor16k ? new Processor16kIn48k() : undefined,
-          source: new PcmBufferSource(speech[(p + k) % speech.length], format, { loop: true }),
-          sink: new PcmBufferSink(format, 48_000),
-          statsIntervalMs: 1000,
-        }),
-      );
-    }
-  }
-  for (const s of all) await s.start();
-  clock.advance(1000); // warm-up
-  const callS = 10;
-  const start = process.cpuUsage();
-  for (let i = 0; i < callS; i++) clock.advance(1000);
-  const cpu = process.cpuUsage(start);
-  await Promise.all(all.map((s) => s.stop()));
-  return (cpu.user + cpu.system) / 1000 / callS / all.length;
-}
-
-const CAPACITY_RUN_MS = 6000;
-const CAPACITY_STEPS = [2, 4, 6, 8, 12, 16, 20, 24, 30, 36, 44];
-
-/**
- * Sessions one process sustains in real time: N full-duplex sessions (Opus 48 kHz, AEC + NS + VAD,
- * playout; N/2 pairs over UDP), N growing until a sink underruns or concealment exceeds the 2-session
- * run's by 1 point.
- */
-export async function capacity(): Promise<BenchTable> {
-  registerCodec('opus-c5', (options) => createOpusCodec({ ...options, complexity: 5 }), { replace: true });
-  const speech48 = await Promise.all(
-    ['a', 'b', 'c'].map(async (n) => wavToInt16(await readWavFile(join(MEDIA, `speech-${n}-48k.wav`)))),
-  );
-  const configs: CapacityConfig[] = [
-    { label: 'Opus c9, processor 48 kHz (defaults)', codec: 'opus', processor16k: false },
-    { label: 'Opus c9, processor 16 kHz', codec: 'opus', processor16k: true },
-    { label: 'Opus c5, processor 48 kHz', codec: { name: 'opus-c5' }, processor16k: false },
-    { label: 'Opus c5, processor 16 kHz', codec: { name: 'opus-c5' }, processor16k: true },
-  ];
-  const rows: (string | number)[][] = [];
-  for (const config of configs) {
-    const virtualMs = await virtualCpuPerSessionMs(config, speech48);
-    let sustained: CapacityRun | undefined;
-    let failed: CapacityRun | undefined;
-    let baselineConcealed = Number.NaN;
-    for (const n of CAPACITY_STEPS) {
-      const r = await realTimeRun(config, n, speech48);
-      if (n === CAPACITY_STEPS[0]) baselineConcealed = r.concealedPercent;
-      if (r.underruns > 0 || r.concealedPercent > baselineConcealed + 1) {
-        failed = r;
-        break;
-      }
-      sustained = r;
-    }
-    const one = sustained ?? failed;
-    rows.push([
-      config.label,
-      sustained?.sessions ?? 0,
-      failed
-        ? `${failed.sessions}: ${failed.underruns} underruns, ${fixed(failed.concealedPercent, 1)} % concealed`
-        : 'none',
-      one ? `${fixed(one.cpuPercentPerSession, 2)} %` : '-',
-      one ? fixed(100 / one.cpuPercentPerSession, 0) : '-',
-      one ? fixed(one.lateP99Ms, 1) : '-',
-      fixed(virtualMs, 1),
-      fixed(1000 / virtualMs, 0),
-    ]);
-  }
-  unregisterCodec('opus-c5');
-  return {
-    title: `Sessions per core: N real-time full-duplex sessions (Opus 48 kHz + AEC + NS + VAD + playout) in one process, ${CAPACITY_RUN_MS / 1000} s per step`,
-    columns: [
-      'settings',
-      'largest N sustained',
-      'first N failed',
-      'CPU of one session, % of a core (at largest N)',
-      'core / CPU per session',
-      '10 ms timer lateness p99 ms',
-      'CPU-bound: ms / session s (VirtualClock)',
-      'CPU-bound: sessions per core',
-    ],
-    rows: rows.map((r) => r),
-    notes: [
-      `N/2 pairs over UDP 127.0.0.1, RealClock, looping speech; sinks drain like a device with a ${DEVICE_BUFFER_MS} ms buffer.`,
-      'Sustained: no sink underrun and concealment within 1 point of the 2-session run, after a 1 s warm-up.',
-      `Load average at the start: ${loadavg()
-        .map((x) => fixed(x, 1))
-        .join(
-          ' ',
-        )} on ${availableParallelism()} cores (other processes share them: the real-time N is a lower bound).`,
-      'The CPU-bound columns time the same sessions on a VirtualClock (4 sessions, 10 s, no sockets): the',
-      'figure for an otherwise idle core, free of scheduling stalls.',
-    ],
-  };
 }

@@ -20,6 +20,7 @@ export const OPUS_APPLICATION_CODES = { voip: 2048, audio: 2049, lowdelay: 2051 
 /** libopus encoder CTL requests (opus_defines.h); a GET is its SET + 1. */
 export const OpusCtl = {
   setBitrate: 4002,
+  setMaxBandwidth: 4004,
   setVbr: 4006,
   setComplexity: 4010,
   setInbandFec: 4012,

@@ -3,12 +3,23 @@
  * the SDP `a=fmtp` line they imply (RFC 7587 §6.1).
  */
 import { invalidOption } from '../errors.js';
+import type { OpusBandwidth } from './opus-toc.js';
 
 /**
  * libopus application: `'voip'` favours speech intelligibility, `'audio'` fidelity to the input,
  * `'lowdelay'` (RESTRICTED_LOWDELAY) drops SILK for the lowest algorithmic delay (CELT only, 2.5 ms less).
  */
 export type OpusApplication = 'voip' | 'audio' | 'lowdelay';
+
+/** libopus OPUS_BANDWIDTH_* codes and the capture rate each implies (RFC 7587 `sprop-maxcapturerate`). @internal */
+export const OPUS_BANDWIDTHS: Readonly<Record<OpusBandwidth, { code: number; captureRateHz: number }>> =
+  Object.freeze({
+    narrowband: { code: 1101, captureRateHz: 8000 },
+    mediumband: { code: 1102, captureRateHz: 12000 },
+    wideband: { code: 1103, captureRateHz: 16000 },
+    superwideband: { code: 1104, captureRateHz: 24000 },
+    fullband: { code: 1105, captureRateHz: 48000 },
+  });
 
 /** Options of {@link createOpusCodec}. Every field is optional. */
 export interface OpusCodecOptions {
@@ -22,6 +33,13 @@ export interface OpusCodecOptions {
   bitrateBps?: number;
   /** Encoder complexity 0–10: CPU against quality. Default 9 (libopus' own default). */
   complexity?: number;
+  /**
+   * Widest band the encoder codes. Default `'fullband'`. Set it when the input carries nothing
+   * above a band's edge (e.g. audio processed at 16 kHz: `'wideband'`): the encoder then stays in
+   * SILK mode, which costs less CPU and spends no bits on an empty band. Advertised in SDP as
+   * `sprop-maxcapturerate`.
+   */
+  maxBandwidth?: OpusBandwidth;
   /** Discontinuous transmission: in silence `encode` returns empty payloads (send nothing). Default false. */
   dtx?: boolean;
   /**
@@ -50,6 +68,7 @@ export interface ResolvedOpusOptions {
   readonly application: OpusApplication;
   readonly bitrateBps: number;
   readonly complexity: number;
+  readonly maxBandwidth: OpusBandwidth;
   readonly dtx: boolean;
   readonly inbandFec: boolean;
   readonly packetLossPercent: number;
@@ -68,6 +87,7 @@ const KNOWN_OPTIONS = new Set([
   'application',
   'bitrateBps',
   'complexity',
+  'maxBandwidth',
   'dtx',
   'inbandFec',
   'packetLossPercent',
@@ -124,6 +144,14 @@ export function resolveOpusOptions(options: OpusCodecOptions = {}): ResolvedOpus
     ' (bit/s)',
   );
   const complexity = integerIn('complexity', options.complexity ?? 9, 0, 10, '');
+  const maxBandwidth = options.maxBandwidth ?? 'fullband';
+  if (!Object.hasOwn(OPUS_BANDWIDTHS, maxBandwidth)) {
+    invalidOption(
+      'maxBandwidth',
+      maxBandwidth,
+      "'narrowband', 'mediumband', 'wideband', 'superwideband' or 'fullband'",
+    );
+  }
   const dtx = booleanOption('dtx', options.dtx, false);
   const inbandFec = booleanOption('inbandFec', options.inbandFec, false);
   const packetLossPercent = integerIn(
@@ -153,6 +181,7 @@ export function resolveOpusOptions(options: OpusCodecOptions = {}): ResolvedOpus
     application,
     bitrateBps,
     complexity,
+    maxBandwidth,
     dtx,
     inbandFec,
     packetLossPercent,
@@ -164,12 +193,16 @@ export function resolveOpusOptions(options: OpusCodecOptions = {}): ResolvedOpus
 /**
  * The `a=fmtp` parameters (RFC 7587 §6.1) for resolved options: always `minptime=10;useinbandfec=1`
  * (this side accepts 10 ms packets and packets that carry FEC), then `stereo=1;sprop-stereo=1` when
- * sending stereo and `usedtx=1` with DTX. The defaults give exactly `minptime=10;useinbandfec=1`.
+ * sending stereo, `usedtx=1` with DTX and `sprop-maxcapturerate` below fullband. The defaults give
+ * exactly `minptime=10;useinbandfec=1`.
  * @internal
  */
 export function buildOpusFmtp(options: ResolvedOpusOptions): string {
   const parts = ['minptime=10', 'useinbandfec=1'];
   if (options.channels === 2) parts.push('stereo=1', 'sprop-stereo=1');
   if (options.dtx) parts.push('usedtx=1');
+  if (options.maxBandwidth !== 'fullband') {
+    parts.push(`sprop-maxcapturerate=${OPUS_BANDWIDTHS[options.maxBandwidth].captureRateHz}`);
+  }
   return parts.join(';');
 }

@@ -18,11 +18,17 @@ import {
 } from './opus-native.js';
 import {
   buildOpusFmtp,
+  OPUS_BANDWIDTHS,
   type OpusCodecOptions,
   type ResolvedOpusOptions,
   resolveOpusOptions,
 } from './opus-options.js';
-import { measureOpusPacket, OPUS_MAX_PACKET_SAMPLES, opusPacketProblem } from './opus-toc.js';
+import {
+  measureOpusPacket,
+  OPUS_MAX_PACKET_SAMPLES,
+  type OpusBandwidth,
+  opusPacketProblem,
+} from './opus-toc.js';
 import type { AudioCodec, CodecInfo } from './types.js';
 
 export type { OpusApplication, OpusCodecOptions } from './opus-options.js';
@@ -33,6 +39,8 @@ export interface OpusEncoderSettings {
   readonly bitrateBps: number;
   /** Complexity 0–10. */
   readonly complexity: number;
+  /** Widest band coded. */
+  readonly maxBandwidth: OpusBandwidth;
   /** Whether DTX is on. */
   readonly dtx: boolean;
   /** Whether in-band FEC is on. */
@@ -269,6 +277,7 @@ export class OpusCodec implements AudioCodec {
     return Object.freeze({
       bitrateBps: get(OpusCtl.setBitrate),
       complexity: get(OpusCtl.setComplexity),
+      maxBandwidth: bandwidthOfCode(get(OpusCtl.setMaxBandwidth)),
       dtx: get(OpusCtl.setDtx) === 1,
       inbandFec: get(OpusCtl.setInbandFec) === 1,
       packetLossPercent: get(OpusCtl.setPacketLossPerc),
@@ -319,6 +328,7 @@ export class OpusCodec implements AudioCodec {
     };
     set(OpusCtl.setBitrate, options.bitrateBps, 'bitrateBps');
     set(OpusCtl.setComplexity, options.complexity, 'complexity');
+    set(OpusCtl.setMaxBandwidth, OPUS_BANDWIDTHS[options.maxBandwidth].code, 'maxBandwidth');
     set(OpusCtl.setDtx, options.dtx ? 1 : 0, 'dtx');
     set(OpusCtl.setInbandFec, options.inbandFec ? 1 : 0, 'inbandFec');
     set(OpusCtl.setPacketLossPerc, options.packetLossPercent, 'packetLossPercent');
@@ -361,4 +371,9 @@ function plcToc(lastToc: number, frameMs: 10 | 20): number {
  */
 export function createOpusCodec(options?: OpusCodecOptions): OpusCodec {
   return new OpusCodec(options);
+}
+
+function bandwidthOfCode(code: number): OpusBandwidth {
+  const names = Object.keys(OPUS_BANDWIDTHS) as OpusBandwidth[];
+  return names.find((name) => OPUS_BANDWIDTHS[name].code === code) ?? 'fullband';
 }

@@ -1,42 +1,74 @@
+import { AudioProcessor } from '../aec/processor.js';
 import { convertSink, convertSource } from '../capture/convert.js';
 import { createAudioSink, createAudioSource } from '../capture/registry.js';
 import type { AudioFormat, AudioSink, AudioSource } from '../capture/types.js';
 import { createCodec } from '../codec/registry.js';
-import type { AudioCodec } from '../codec/types.js';
+import type { AudioCodec, CodecInfo } from '../codec/types.js';
 import { VoxwireError } from '../errors.js';
 import type { ResolvedSessionOptions } from './options.js';
+import type { SessionProcessor } from './processor.js';
+
+/** What a session processes and codes with; see {@link createSessionStages}. @internal */
+export interface SessionStages {
+  encoder: AudioCodec;
+  decoder: AudioCodec;
+  processor: SessionProcessor | undefined;
+}
 
 /**
- * The session's encoder and decoder, checked against what a session needs (mono, the packet
- * duration); both are closed again when the check fails.
+ * The session's decoder, processor (the given one, else a built-in `AudioProcessor` when `aec`,
+ * `ns` or `vad` is on) and encoder, checked against what a session needs (mono, the packet
+ * duration); everything is closed again when the check fails. An Opus encoder behind a processor
+ * that works at 16 kHz or less codes only the band that processor leaves (`maxBandwidth`).
  * @throws VoxwireError `ERR_INVALID_OPTION` naming `codec` or `ptimeMs`; `ERR_CODEC_UNKNOWN`.
  * @internal
  */
-export function createSessionCodecs(o: ResolvedSessionOptions): { encoder: AudioCodec; decoder: AudioCodec } {
+export function createSessionStages(o: ResolvedSessionOptions): SessionStages {
   const codecOptions: Record<string, unknown> = { name: o.codecName };
   if (o.bitrateBps !== undefined) codecOptions.bitrateBps = o.bitrateBps;
+  if (o.complexity !== undefined) codecOptions.complexity = o.complexity;
   if (o.dtx) codecOptions.dtx = true;
-  const encoder = createCodec(codecOptions as { name: string });
   const decoder = createCodec(codecOptions as { name: string });
-  const info = encoder.info;
-  let problem: VoxwireError | undefined;
+  const rateHz = decoder.info.sampleRateHz;
+  let processor = o.processor;
+  if (processor === undefined && (o.aec || o.ns || o.vad)) {
+    processor = new AudioProcessor({ sampleRateHz: rateHz, aec: o.aec, ns: o.ns, vad: o.vad });
+  }
+  const bandRateHz = processor?.processingRateHz ?? rateHz;
+  if (o.codecName === 'opus' && bandRateHz <= 16_000 && bandRateHz < rateHz) {
+    codecOptions.maxBandwidth = bandRateHz <= 8000 ? 'narrowband' : 'wideband';
+  }
+  let encoder: AudioCodec | undefined;
+  let problem: unknown;
+  try {
+    encoder = createCodec(codecOptions as { name: string });
+    problem = sessionCodecProblem(encoder.info, o.ptimeMs);
+  } catch (error) {
+    problem = error;
+  }
+  if (problem !== undefined || encoder === undefined) {
+    encoder?.close();
+    decoder.close();
+    if (processor !== o.processor) processor?.close?.();
+    throw problem;
+  }
+  return { encoder, decoder, processor };
+}
+
+function sessionCodecProblem(info: CodecInfo, ptimeMs: number): VoxwireError | undefined {
   if (info.channels !== 1) {
-    problem = new VoxwireError(
+    return new VoxwireError(
       'ERR_INVALID_OPTION',
       `option codec: ${info.name} is not mono; sessions are mono`,
     );
-  } else if (!info.frameDurationsMs.includes(o.ptimeMs)) {
-    problem = new VoxwireError(
+  }
+  if (!info.frameDurationsMs.includes(ptimeMs)) {
+    return new VoxwireError(
       'ERR_INVALID_OPTION',
-      `option ptimeMs: ${o.ptimeMs} is invalid; ${info.name} takes ${info.frameDurationsMs.join(', ')} ms`,
+      `option ptimeMs: ${ptimeMs} is invalid; ${info.name} takes ${info.frameDurationsMs.join(', ')} ms`,
     );
   }
-  if (problem) {
-    encoder.close();
-    decoder.close();
-    throw problem;
-  }
-  return { encoder, decoder };
+  return undefined;
 }
 
 /** The source and sink a session starts with: the given ones, else the platform's (see {@link openEndpoints}). */

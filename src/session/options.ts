@@ -18,6 +18,11 @@ export type SessionCodec =
       readonly ptime?: number;
       /** Discontinuous transmission when the codec supports it. */
       readonly dtx?: boolean;
+      /**
+       * Encoder complexity where the codec has one (Opus 0–10, default 9): lower costs less CPU per
+       * session for slightly worse quality (docs/session.md has the figures).
+       */
+      readonly complexity?: number;
     };
 
 /** Options of `VoiceSession`. Only `transport` is required. */
@@ -71,6 +76,7 @@ export interface VoiceSessionOptions {
 export interface ResolvedSessionOptions {
   codecName: string;
   bitrateBps: number | undefined;
+  complexity: number | undefined;
   dtx: boolean;
   ptimeMs: number;
   transport: Transport;
@@ -135,6 +141,7 @@ export function resolveSessionOptions(options: VoiceSessionOptions): ResolvedSes
   const codec = o.codec ?? 'opus';
   let codecName: string;
   let bitrateBps: number | undefined;
+  let complexity: number | undefined;
   let dtx = false;
   let ptimeMs = o.ptimeMs;
   if (typeof codec === 'string') {
@@ -147,6 +154,12 @@ export function resolveSessionOptions(options: VoiceSessionOptions): ResolvedSes
       }
       bitrateBps = codec.bitrate;
     }
+    if (codec.complexity !== undefined) {
+      if (!(Number.isInteger(codec.complexity) && codec.complexity >= 0 && codec.complexity <= 10)) {
+        invalidOption('codec.complexity', codec.complexity, 'must be an integer 0–10');
+      }
+      complexity = codec.complexity;
+    }
     dtx = bool('codec.dtx', codec.dtx);
     if (codec.ptime !== undefined) {
       if (!PTIMES_MS.includes(codec.ptime as number)) {
@@ -155,7 +168,11 @@ export function resolveSessionOptions(options: VoiceSessionOptions): ResolvedSes
       ptimeMs = codec.ptime;
     }
   } else {
-    invalidOption('codec', codec, "must be 'pcmu', 'pcma', 'opus' or { name, bitrate?, ptime?, dtx? }");
+    invalidOption(
+      'codec',
+      codec,
+      "must be 'pcmu', 'pcma', 'opus' or { name, bitrate?, ptime?, dtx?, complexity? }",
+    );
   }
   if (ptimeMs !== undefined && !PTIMES_MS.includes(ptimeMs)) {
     invalidOption('ptimeMs', ptimeMs, 'one of 10, 20, 40, 60 (ms)');
@@ -179,6 +196,7 @@ export function resolveSessionOptions(options: VoiceSessionOptions): ResolvedSes
   return {
     codecName,
     bitrateBps,
+    complexity,
     dtx,
     ptimeMs: ptimeMs ?? 20,
     transport: o.transport,

@@ -13,6 +13,11 @@ export interface SessionProcessor {
   processCapture(frame: Int16Array, out?: Int16Array): Int16Array;
   /** Voice activity of the last captured frame. */
   readonly speaking?: boolean;
+  /**
+   * Rate the processor works at, Hz, when below the session rate: its output then carries nothing
+   * above half of it, and the session lets the encoder code only that band (Opus `maxBandwidth`).
+   */
+  readonly processingRateHz?: number;
   /** Level of the last processed capture frame, dBov (−127–0). */
   readonly levelDbov?: number;
   /** Processor counters, reported as `processor` in the session statistics. */

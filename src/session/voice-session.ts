@@ -1,4 +1,3 @@
-import { AudioProcessor } from '../aec/processor.js';
 import type { AudioSink, AudioSource } from '../capture/types.js';
 import { startTicker, type Ticker } from '../clock/index.js';
 import type { AudioCodec } from '../codec/types.js';
@@ -7,7 +6,7 @@ import { SafeEventEmitter } from '../events.js';
 import { createPlayout, type Playout } from '../jitter/playout.js';
 import { RtpSender } from '../transport/rtp/sender.js';
 import { codecImpairment } from './e-model.js';
-import { createSessionCodecs, openEndpoints, releaseAll } from './lifecycle.js';
+import { createSessionStages, openEndpoints, releaseAll } from './lifecycle.js';
 import { MediaLoop } from './media-loop.js';
 import { type ResolvedSessionOptions, resolveSessionOptions, type VoiceSessionOptions } from './options.js';
 import { ReceivePath } from './receive-path.js';
@@ -84,7 +83,7 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
     super();
     this.#o = resolveSessionOptions(options);
     const o = this.#o;
-    ({ encoder: this.#encoder, decoder: this.#decoder } = createSessionCodecs(o));
+    ({ encoder: this.#encoder, decoder: this.#decoder, processor: o.processor } = createSessionStages(o));
     this.#rateHz = this.#encoder.info.sampleRateHz;
     this.#playout = createPlayout({
       codec: this.#decoder,
@@ -93,9 +92,6 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
     });
     this.#source = o.source;
     this.#sink = o.sink;
-    if (o.processor === undefined && (o.aec || o.ns || o.vad)) {
-      o.processor = new AudioProcessor({ sampleRateHz: this.#rateHz, aec: o.aec, ns: o.ns, vad: o.vad });
-    }
   }
 
   /** The lifecycle state. */

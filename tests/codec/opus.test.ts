@@ -200,6 +200,29 @@ describe('Opus codec', () => {
     voip.close();
   });
 
+  it('maxBandwidth caps the coded band, is read back and advertised as sprop-maxcapturerate', () => {
+    const pcm = voiced(48000, 48000);
+    const bandwidths = (options: object): Set<string> => {
+      const codec = createOpusCodec(options);
+      const seen = new Set<string>();
+      for (let at = 0; at < pcm.length; at += 960) {
+        seen.add(parseOpusPacket(codec.encode(pcm.subarray(at, at + 960))).bandwidth);
+      }
+      codec.close();
+      return seen;
+    };
+    expect(bandwidths({})).toContain('fullband');
+    expect([...bandwidths({ maxBandwidth: 'wideband' })]).toEqual(['wideband']);
+    expect([...bandwidths({ maxBandwidth: 'narrowband' })]).toEqual(['narrowband']);
+    const wide = createOpusCodec({ maxBandwidth: 'wideband' });
+    expect(wide.readEncoderSettings().maxBandwidth).toBe('wideband');
+    expect(wide.info.fmtp).toBe('minptime=10;useinbandfec=1;sprop-maxcapturerate=16000');
+    wide.close();
+    const full = createOpusCodec();
+    expect(full.readEncoderSettings().maxBandwidth).toBe('fullband');
+    full.close();
+  });
+
   it('bitrate changes packet sizes; DTX sends nothing in silence; FEC grows SILK packets', () => {
     const pcm = voiced(48000, 48000);
     const bytes = (options: object, input = pcm): number => {
@@ -230,6 +253,7 @@ describe('Opus codec', () => {
       [{ bitrateBps: 5000 }, /bitrateBps.*6000–510000/],
       [{ bitrateBps: 32000.5 }, /bitrateBps/],
       [{ complexity: 11 }, /complexity.*0–10/],
+      [{ maxBandwidth: 'hd' }, /maxBandwidth.*'wideband'/],
       [{ dtx: 'yes' }, /dtx.*true or false/],
       [{ inbandFec: 1 }, /inbandFec.*true or false/],
       [{ packetLossPercent: 101 }, /packetLossPercent.*0–100/],

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { rmsDbov } from '../../src/audio/level.js';
 import { PcmBufferSink, PcmBufferSource } from '../../src/capture/buffer.js';
 import { VirtualClock } from '../../src/clock/index.js';
+import { parseOpusPacket } from '../../src/codec/opus-toc.js';
+import type { VoiceSessionOptions } from '../../src/session/options.js';
 import type { SessionProcessor } from '../../src/session/processor.js';
 import { VoiceSession } from '../../src/session/voice-session.js';
 import { LoopbackTransport } from '../../src/transport/loopback.js';
+import { parseRtpPacket } from '../../src/transport/rtp/packet.js';
 import { prng } from '../helpers/random.js';
 
 /** A stand-in processor: attenuates capture by `gain`, VAD by level, records what it saw. */
@@ -131,5 +134,50 @@ describe('VoiceSession processor stage', () => {
     expect(speaking.filter((v) => v).length).toBeGreaterThanOrEqual(1);
     expect(b.getStats().inbound?.packetsReceived).toBeGreaterThan(100);
     await Promise.all([a.stop(), b.stop()]);
+  });
+});
+
+describe('VoiceSession codec band', () => {
+  /** Opus bandwidths of what a 48 kHz session with `options` sends of 1 s of white noise. */
+  async function sentBandwidths(options: Partial<VoiceSessionOptions>): Promise<Set<string>> {
+    const clock = new VirtualClock();
+    const [ta, tb] = LoopbackTransport.pair({ clock });
+    const format = { sampleRateHz: 48_000, channels: 1 };
+    const noise = prng(9);
+    const wide = new Int16Array(48_000);
+    for (let i = 0; i < wide.length; i++) wide[i] = Math.round(6000 * (noise() * 2 - 1));
+    const seen = new Set<string>();
+    tb.on('datagram', ({ data, channel }) => {
+      if (channel !== 'rtp') return;
+      const packet = parseRtpPacket(data);
+      if (packet.payloadType === 111) seen.add(parseOpusPacket(packet.payload).bandwidth);
+    });
+    const a = new VoiceSession({
+      codec: 'opus',
+      transport: ta,
+      clock,
+      source: new PcmBufferSource(wide, format),
+      sink: new PcmBufferSink(format),
+      statsIntervalMs: 0,
+      ...options,
+    });
+    await a.start();
+    clock.advance(1000);
+    await a.stop();
+    return seen;
+  }
+
+  it('codes wideband behind the built-in processor at 16 kHz, fullband without it', async () => {
+    expect([...(await sentBandwidths({ ns: true }))]).toEqual(['wideband']);
+    expect(await sentBandwidths({})).toContain('fullband');
+    expect(await sentBandwidths({ processor: new FakeProcessor(1) })).toContain('fullband');
+  });
+
+  it('passes codec.complexity to the encoder and rejects a bad one', async () => {
+    expect(await sentBandwidths({ codec: { name: 'opus', complexity: 3 } })).toContain('fullband');
+    expect(
+      () =>
+        new VoiceSession({ transport: LoopbackTransport.pair()[0], codec: { name: 'opus', complexity: 11 } }),
+    ).toThrow(/codec\.complexity/);
   });
 });
