@@ -35,6 +35,12 @@ export class MdfFilter {
   private readonly wIm: Float32Array[];
   private readonly fgRe: Float32Array[];
   private readonly fgIm: Float32Array[];
+  private readonly xReAll: Float32Array;
+  private readonly xImAll: Float32Array;
+  private readonly wReAll: Float32Array;
+  private readonly wImAll: Float32Array;
+  private readonly fgReAll: Float32Array;
+  private readonly fgImAll: Float32Array;
   private head = 0;
   private readonly accRe: Float32Array;
   private readonly accIm: Float32Array;
@@ -76,13 +82,22 @@ export class MdfFilter {
     this.bins = blockSize + 1;
     this.scale2 = n * n;
     this.blockSeconds = blockSeconds;
-    const spectra = () => Array.from({ length: partitions }, () => new Float32Array(this.bins));
-    this.xRe = spectra();
-    this.xIm = spectra();
-    this.wRe = spectra();
-    this.wIm = spectra();
-    this.fgRe = spectra();
-    this.fgIm = spectra();
+    // One buffer per quantity (partition k at k·bins) so convolveBoth can run bins-outer.
+    const flat = () => new Float32Array(partitions * this.bins);
+    this.xReAll = flat();
+    this.xImAll = flat();
+    this.wReAll = flat();
+    this.wImAll = flat();
+    this.fgReAll = flat();
+    this.fgImAll = flat();
+    const views = (all: Float32Array) =>
+      Array.from({ length: partitions }, (_, k) => all.subarray(k * this.bins, (k + 1) * this.bins));
+    this.xRe = views(this.xReAll);
+    this.xIm = views(this.xImAll);
+    this.wRe = views(this.wReAll);
+    this.wIm = views(this.wImAll);
+    this.fgRe = views(this.fgReAll);
+    this.fgIm = views(this.fgImAll);
     this.xTime = new Float32Array(n);
     this.time = new Float32Array(n);
     this.accRe = new Float32Array(this.bins);
@@ -292,29 +307,42 @@ export class MdfFilter {
     this.resetBackground = false;
   }
 
-  /** acc = Σ fg_k·X_(head+k) and bg = Σ w_k·X_(head+k): reads each far-end spectrum once. */
+  /**
+   * acc = Σ fg_k·X_(head+k) and bg = Σ w_k·X_(head+k), bins outer: the four sums stay in registers
+   * instead of four arrays read and written once per partition.
+   */
   private convolveBoth(): void {
-    const { partitions: m, bins, accRe, accIm, bgRe, bgIm, xRe, xIm, head } = this;
-    accRe.fill(0);
-    accIm.fill(0);
-    bgRe.fill(0);
-    bgIm.fill(0);
-    for (let k = 0; k < m; k++) {
-      const j = head + k < m ? head + k : head + k - m;
-      const fr = this.fgRe[k];
-      const fi = this.fgIm[k];
-      const wr = this.wRe[k];
-      const wi = this.wIm[k];
-      const br = xRe[j];
-      const bi = xIm[j];
-      for (let f = 0; f < bins; f++) {
-        const xr = br[f];
-        const xi = bi[f];
-        accRe[f] += fr[f] * xr - fi[f] * xi;
-        accIm[f] += fr[f] * xi + fi[f] * xr;
-        bgRe[f] += wr[f] * xr - wi[f] * xi;
-        bgIm[f] += wr[f] * xi + wi[f] * xr;
+    const { partitions: m, bins, accRe, accIm, bgRe, bgIm, head } = this;
+    const { xReAll: xr, xImAll: xi, fgReAll: fr, fgImAll: fi, wReAll: wr, wImAll: wi } = this;
+    // Partition k reads far-end slot head + k (mod m): the slots from head on, then those before it.
+    const split = (m - head) * bins;
+    const wrap = head * bins;
+    for (let f = 0; f < bins; f++) {
+      let ar = 0;
+      let ai = 0;
+      let br = 0;
+      let bi = 0;
+      let p = f;
+      for (let x = wrap + f; p < split; p += bins, x += bins) {
+        const a = xr[x];
+        const b = xi[x];
+        ar += fr[p] * a - fi[p] * b;
+        ai += fr[p] * b + fi[p] * a;
+        br += wr[p] * a - wi[p] * b;
+        bi += wr[p] * b + wi[p] * a;
       }
+      for (let x = f; p < m * bins; p += bins, x += bins) {
+        const a = xr[x];
+        const b = xi[x];
+        ar += fr[p] * a - fi[p] * b;
+        ai += fr[p] * b + fi[p] * a;
+        br += wr[p] * a - wi[p] * b;
+        bi += wr[p] * b + wi[p] * a;
+      }
+      accRe[f] = ar;
+      accIm[f] = ai;
+      bgRe[f] = br;
+      bgIm[f] = bi;
     }
   }
 
