@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readWavFile, writeWavFile } from '../../src/audio/index.js';
+import { pinkFromWhite } from '../helpers/noise.js';
 import { mediaPath, repoRoot } from '../helpers/peers.js';
 import { prng } from '../helpers/random.js';
 
@@ -47,29 +48,9 @@ function gaussian(random: () => number): () => number {
 export function makeNoise(kind: NoiseKind, length: number, sampleRateHz: number, seed = 1): Float32Array {
   const g = gaussian(prng(seed));
   const out = new Float32Array(length);
-  if (kind === 'white') {
-    for (let i = 0; i < length; i++) out[i] = g();
-    return out;
-  }
-  // Paul Kellet's pink filter (−3 dB/octave within 0.05 dB above ~10 Hz at 44.1 kHz; close enough here).
-  let b0 = 0;
-  let b1 = 0;
-  let b2 = 0;
-  let b3 = 0;
-  let b4 = 0;
-  let b5 = 0;
-  let b6 = 0;
-  for (let i = 0; i < length; i++) {
-    const w = g();
-    b0 = 0.99886 * b0 + w * 0.0555179;
-    b1 = 0.99332 * b1 + w * 0.0750759;
-    b2 = 0.969 * b2 + w * 0.153852;
-    b3 = 0.8665 * b3 + w * 0.3104856;
-    b4 = 0.55 * b4 + w * 0.5329522;
-    b5 = -0.7616 * b5 - w * 0.016898;
-    out[i] = b0 + b1 + b2 + b3 + b4 + b5 + b6 + w * 0.5362;
-    b6 = w * 0.115926;
-  }
+  for (let i = 0; i < length; i++) out[i] = g();
+  if (kind === 'white') return out;
+  pinkFromWhite(out, out);
   if (kind === 'nonstationary') {
     // The level steps between −6 and +6 dB every 2 s (50 ms ramps), a crowd or a passing vehicle.
     const step = 2 * sampleRateHz;

@@ -9,6 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Resampler, readWav } from '../../src/audio/index.js';
+import { pinkFromWhite } from '../helpers/noise.js';
 import { mediaPath } from '../helpers/peers.js';
 import { prng } from '../helpers/random.js';
 
@@ -44,29 +45,7 @@ export function gaussian(samples: number, seed: number): Float32Array {
  */
 export function noise(kind: NoiseKind, samples: number, sampleRateHz: number, seed: number): Float32Array {
   if (kind === 'white') return gaussian(samples, seed);
-  if (kind === 'pink') {
-    const w = gaussian(samples, seed);
-    const out = new Float32Array(samples);
-    let b0 = 0;
-    let b1 = 0;
-    let b2 = 0;
-    let b3 = 0;
-    let b4 = 0;
-    let b5 = 0;
-    let b6 = 0;
-    for (let i = 0; i < samples; i++) {
-      const x = w[i];
-      b0 = 0.99886 * b0 + x * 0.0555179;
-      b1 = 0.99332 * b1 + x * 0.0750759;
-      b2 = 0.969 * b2 + x * 0.153852;
-      b3 = 0.8665 * b3 + x * 0.3104856;
-      b4 = 0.55 * b4 + x * 0.5329522;
-      b5 = -0.7616 * b5 - x * 0.016898;
-      out[i] = b0 + b1 + b2 + b3 + b4 + b5 + b6 + x * 0.5362;
-      b6 = x * 0.115926;
-    }
-    return out;
-  }
+  if (kind === 'pink') return pinkFromWhite(gaussian(samples, seed));
   const rand = prng(seed);
   const out = new Float32Array(samples);
   const talkers = ['a', 'b', 'c', 'a', 'b', 'c'];
