@@ -56,6 +56,8 @@ interface CapacityConfig {
   codec: SessionCodec;
   /** The session's built-in processor (AEC + NS + VAD) when true, else none. */
   stages: boolean;
+  /** Session (and source, sink) rate, Hz. */
+  rateHz: number;
   /** A processor replacing the built-in one. */
   processor?: () => SessionProcessor;
 }
@@ -87,7 +89,7 @@ async function realTimeRun(
   speech: Int16Array[],
 ): Promise<CapacityRun> {
   const clock = new RealClock();
-  const format = { sampleRateHz: 48_000, channels: 1 };
+  const format = { sampleRateHz: config.rateHz, channels: 1 };
   const sinks: DeviceLikeSink[] = [];
   const all: VoiceSession[] = [];
   const lateness: number[] = [];
@@ -98,7 +100,7 @@ async function realTimeRun(
     await a.setRemote(at(b));
     await b.setRemote(at(a));
     for (const [k, transport] of [a, b].entries()) {
-      const sink = new DeviceLikeSink(48_000, clock);
+      const sink = new DeviceLikeSink(config.rateHz, clock);
       sinks.push(sink);
       const session = new VoiceSession({
         ...sessionOptions(config),
@@ -149,7 +151,7 @@ async function realTimeRun(
  */
 async function virtualCpuPerSessionMs(config: CapacityConfig, speech: Int16Array[]): Promise<number> {
   const clock = new VirtualClock();
-  const format = { sampleRateHz: 48_000, channels: 1 };
+  const format = { sampleRateHz: config.rateHz, channels: 1 };
   const all: VoiceSession[] = [];
   for (let p = 0; p < 2; p++) {
     for (const [k, transport] of LoopbackTransport.pair({ clock }).entries()) {
@@ -159,7 +161,7 @@ async function virtualCpuPerSessionMs(config: CapacityConfig, speech: Int16Array
           transport,
           clock,
           source: new PcmBufferSource(speech[(p + k) % speech.length], format, { loop: true }),
-          sink: new PcmBufferSink(format, 48_000),
+          sink: new PcmBufferSink(format, config.rateHz),
         }),
       );
     }
@@ -179,25 +181,65 @@ const CAPACITY_STEPS = [2, 4, 6, 8, 12, 16, 20, 24, 30, 36, 44];
 
 /** Sessions per core, one table: see the file comment. */
 export async function run(): Promise<BenchTable[]> {
-  const speech48 = await Promise.all(
-    ['a', 'b', 'c'].map(async (n) => wavToInt16(await readWavFile(join(MEDIA, `speech-${n}-48k.wav`)))),
-  );
+  const speechAt = async (rateHz: number) =>
+    Promise.all(
+      ['a', 'b', 'c'].map(async (n) =>
+        wavToInt16(await readWavFile(join(MEDIA, `speech-${n}-${rateHz / 1000}k.wav`))),
+      ),
+    );
+  const speech = new Map([
+    [48_000, await speechAt(48_000)],
+    [16_000, await speechAt(16_000)],
+  ]);
   const fullBand = () =>
     new AudioProcessor({ sampleRateHz: 48_000, processingRateHz: 48_000, aec: true, ns: true, vad: true });
   const configs: CapacityConfig[] = [
-    { label: 'defaults: Opus c9, processor at 16 kHz (Opus wideband)', codec: 'opus', stages: true },
-    { label: 'Opus c5, processor at 16 kHz', codec: { name: 'opus', complexity: 5 }, stages: true },
-    { label: 'Opus c9, processor full band (48 kHz)', codec: 'opus', stages: true, processor: fullBand },
-    { label: 'Opus c9, no processor (reference)', codec: 'opus', stages: false },
+    {
+      label: 'defaults (48 kHz): Opus c9 wideband, processor at 16 kHz',
+      codec: 'opus',
+      rateHz: 48_000,
+      stages: true,
+    },
+    {
+      label: '48 kHz, Opus c5 wideband, processor at 16 kHz',
+      codec: { name: 'opus', complexity: 5 },
+      rateHz: 48_000,
+      stages: true,
+    },
+    {
+      label: 'session at 16 kHz: Opus c9, processor',
+      codec: { name: 'opus', sampleRateHz: 16_000 },
+      rateHz: 16_000,
+      stages: true,
+    },
+    {
+      label: 'session at 16 kHz: Opus c5, processor (density settings)',
+      codec: { name: 'opus', sampleRateHz: 16_000, complexity: 5 },
+      rateHz: 16_000,
+      stages: true,
+    },
+    {
+      label: '48 kHz, Opus c9, processor full band',
+      codec: 'opus',
+      rateHz: 48_000,
+      stages: true,
+      processor: fullBand,
+    },
+    {
+      label: '48 kHz, Opus c9 fullband, no processor (reference)',
+      codec: 'opus',
+      rateHz: 48_000,
+      stages: false,
+    },
   ];
   const rows: (string | number)[][] = [];
   for (const config of configs) {
-    const virtualMs = await virtualCpuPerSessionMs(config, speech48);
+    const virtualMs = await virtualCpuPerSessionMs(config, speech.get(config.rateHz)!);
     let sustained: CapacityRun | undefined;
     let failed: CapacityRun | undefined;
     let baselineConcealed = Number.NaN;
     for (const n of CAPACITY_STEPS) {
-      const r = await realTimeRun(config, n, speech48);
+      const r = await realTimeRun(config, n, speech.get(config.rateHz)!);
       if (n === CAPACITY_STEPS[0]) baselineConcealed = r.concealedPercent;
       if (r.underruns > 0 || r.concealedPercent > baselineConcealed + 1) {
         failed = r;
@@ -221,7 +263,7 @@ export async function run(): Promise<BenchTable[]> {
   }
   return [
     {
-      title: `Sessions per core: N real-time full-duplex sessions (Opus 48 kHz + processor + playout) in one process, ${CAPACITY_RUN_MS / 1000} s per step`,
+      title: `Sessions per core: N real-time full-duplex sessions (Opus + AEC/NS/VAD processor + playout) in one process, ${CAPACITY_RUN_MS / 1000} s per step`,
       columns: [
         'settings',
         'largest N sustained',

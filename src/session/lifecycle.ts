@@ -27,6 +27,7 @@ export function createSessionStages(o: ResolvedSessionOptions): SessionStages {
   const codecOptions: Record<string, unknown> = { name: o.codecName };
   if (o.bitrateBps !== undefined) codecOptions.bitrateBps = o.bitrateBps;
   if (o.complexity !== undefined) codecOptions.complexity = o.complexity;
+  if (o.codecRateHz !== undefined) codecOptions.sampleRateHz = o.codecRateHz;
   if (o.dtx) codecOptions.dtx = true;
   const decoder = createCodec(codecOptions as { name: string });
   const rateHz = decoder.info.sampleRateHz;

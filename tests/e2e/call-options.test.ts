@@ -106,6 +106,11 @@ const COMBINATIONS: { name: string; options: CallOptions; minCorrelation: number
     },
     minCorrelation: 0.65,
   },
+  {
+    name: 'the density settings: Opus at 16 kHz, complexity 5, with AEC, NS and VAD',
+    options: { codec: { name: 'opus', sampleRateHz: 16_000, complexity: 5 }, aec: true, ns: true, vad: true },
+    minCorrelation: 0.65,
+  },
   { name: 'Opus with AEC only', options: { codec: 'opus', aec: true }, minCorrelation: 0.65 },
   { name: 'Opus with NS only', options: { codec: 'opus', ns: true }, minCorrelation: 0.78 },
   { name: 'Opus with VAD only', options: { codec: 'opus', vad: true }, minCorrelation: 0.88 },
