@@ -207,6 +207,7 @@ export type {
   PlayoutOptions,
   PlayoutPacket,
   PlayoutStats,
+  StretchAlignment,
   TimeStretchOptions,
 } from './jitter/index.js';
 export {

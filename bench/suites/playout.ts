@@ -7,7 +7,7 @@
 import { createPcmuCodec } from '../../src/codec/g711-codec.js';
 import type { PlayoutOptions } from '../../src/jitter/index.js';
 import { gilbertElliottFromMeanLoss, type NetworkConditions } from '../../src/transport/index.js';
-import { oracleDelayMs, type PacketRecord, simulateCall } from '../../tests/jitter/harness.js';
+import { FIRST_PULL_MS, oracleDelayMs, type PacketRecord, simulateCall } from '../../tests/jitter/harness.js';
 import { type BenchTable, fixed } from '../lib.js';
 
 /** One network profile. */
@@ -88,6 +88,35 @@ function oracleWaitMs(packets: PacketRecord[], d: number): number {
 }
 
 /**
+ * The oracle on the pull grid: a fixed delay `d` beyond the fastest packet, but audio leaves in 10 ms
+ * pulls, so each packet is due at the first pull at or after its scheduled time (any playout that
+ * pulls pays this). The smallest `d` (0.1 ms steps) keeping late loss ≤ `maxLateFraction`; returns the
+ * mean wait of its on-time packets from arrival to their pull, ms.
+ */
+export function pullGridOracleWaitMs(packets: PacketRecord[], maxLateFraction: number): number {
+  let min = Number.POSITIVE_INFINITY;
+  let arrived = 0;
+  for (const p of packets) {
+    if (p.arrivalMs === undefined) continue;
+    min = Math.min(min, p.arrivalMs - p.sentMs);
+    arrived++;
+  }
+  if (arrived === 0) return 0;
+  const start = Math.max(0, oracleDelayMs(packets, maxLateFraction) - 10);
+  for (let d = start; ; d += 0.1) {
+    let late = 0;
+    let sum = 0;
+    for (const p of packets) {
+      if (p.arrivalMs === undefined) continue;
+      const due = FIRST_PULL_MS + Math.ceil((p.sentMs + min + d - FIRST_PULL_MS) / 10 - 1e-9) * 10;
+      if (p.arrivalMs > due) late++;
+      else sum += due - p.arrivalMs;
+    }
+    if (late <= maxLateFraction * arrived) return sum / (arrived - late);
+  }
+}
+
+/**
  * Runs every profile with the given playout options (default: the library defaults) and returns
  * one row per profile (the columns of {@link run}'s table).
  */
@@ -112,6 +141,7 @@ export function profileRows(playout?: Omit<PlayoutOptions, 'codec'>, seed = 7): 
     const oracleSame = oracleDelayMs(result.packets, lateFraction);
     const oracle1 = oracleDelayMs(result.packets, 0.01);
     const maxLevel = Math.max(...result.levelTraceMs.slice(100));
+    const grid1 = pullGridOracleWaitMs(result.packets, 0.01);
     rows.push([
       profile.name,
       fixed(meanDelayMs, 1),
@@ -121,6 +151,8 @@ export function profileRows(playout?: Omit<PlayoutOptions, 'codec'>, seed = 7): 
       fixed(oracleWaitMs(result.packets, oracleSame), 1),
       fixed(oracleWaitMs(result.packets, oracle1), 1),
       fixed(meanDelayMs / Math.max(1, oracleWaitMs(result.packets, oracle1)), 2),
+      fixed(grid1, 1),
+      fixed(meanDelayMs / Math.max(1, grid1), 2),
       fixed(maxLevel, 0),
     ]);
   }
@@ -142,6 +174,8 @@ export async function run(): Promise<BenchTable[]> {
         'oracle @same late ms',
         'oracle @1% ms',
         'ratio @1%',
+        'pull-grid oracle @1% ms',
+        'ratio @1% grid',
         'max level ms',
       ],
       rows,
@@ -149,6 +183,8 @@ export async function run(): Promise<BenchTable[]> {
         'mean delay: W3C jitterBufferDelay / jitterBufferEmittedCount (arrival → playout of a packet).',
         'oracle: a fixed playout delay beyond the fastest packet, chosen after the fact on the same trace;',
         'its mean delay is the mean wait of its on-time packets. @same: no more late loss than the playout had.',
+        'pull-grid oracle: the same fixed delay, each packet due at the first 10 ms pull at or after its time',
+        '(what any pulled playout pays: up to a pull more, by the phase of sending against pulling).',
         'late loss: packets discarded as too late plus packets concealed while awaited and merged late.',
         'concealed % includes network loss (net loss %) and audio concealed while late packets were awaited.',
       ],

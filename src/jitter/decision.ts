@@ -63,6 +63,11 @@ export interface DecisionInput {
   readonly maxWaitSamples: number;
   /** False while the minimum interval between two time-stretches has not passed. */
   readonly timeStretchAllowed: boolean;
+  /**
+   * Where the next packet boundary falls in its pull (0 … frameSamples − 1): that packet is due this
+   * much before its audio plays, held for nothing. Optional (absent: 0).
+   */
+  readonly phaseSamples?: number;
 }
 
 /**
@@ -121,8 +126,9 @@ const BAND_HIGH_MS = 5;
 
 /**
  * Low and high limits of the band without time-stretching around a target delay, output samples:
- * `[target − 5 ms, target + 5 ms]`. Narrow on purpose: the delay estimate it is compared with is
- * smoothed and moves only by time-stretching and clock drift, so a stretch (2.5–16 ms) lands inside.
+ * `[target, target + 5 ms]`. Narrow on purpose: the delay estimate it is compared with is
+ * smoothed and moves only by time-stretching and clock drift, and a stretch moves it by whole pulls
+ * (the stretch picks the length, see `StretchAlignment`), so one stretch lands inside.
  * @param targetDelaySamples - The target playout delay, samples.
  * @param sampleRateHz - Output rate, Hz.
  */
@@ -145,5 +151,7 @@ function timeStretch(s: DecisionInput): PlayoutOperation {
   const { low, high } = stretchLimits(s.targetDelaySamples, s.frameSamples * 100);
   if (s.delaySamples > high) return 'accelerate';
   if (s.delaySamples < low) return 'preemptive-expand';
+  // In the band but audio held for nothing: removing up to the phase costs no margin.
+  if ((s.phaseSamples ?? 0) >= s.frameSamples / 4) return 'accelerate';
   return 'normal';
 }

@@ -3,6 +3,10 @@ import { type DelayManagerConfig, type ResolvedDelayConfig, resolveDelayConfig }
 
 /** Weight of a new packet in the mean relative delay (about 100 packets of memory). */
 const MEAN_SMOOTHING = 0.01;
+/** A packet later than the target by more than this, ms, is a spike (see the quick rise in `update`). */
+const SPIKE_MARGIN_MS = 20;
+/** Statistics (intervals × intervalMs) before the histogram replaces the start delay, ms. */
+const STARTUP_MS = 300;
 /** Ring capacity of the fastest-packet window (packets); older entries fall out first. */
 const WINDOW_CAPACITY = 1024;
 
@@ -13,8 +17,9 @@ const WINDOW_CAPACITY = 1024;
  * - relative delay of a packet = its transit (arrival − RTP time) minus the smallest transit in the
  *   last `windowMs`, i.e. how much later than the fastest recent packet it came;
  * - the peak relative delay of each `intervalMs` enters a histogram whose older mass decays by
- *   `forgetFactor` per entry (slow decay); a packet later than the current target enters at once
- *   (quick rise on spikes);
+ *   `forgetFactor` per entry (slow decay); a packet later than the current target enters at once,
+ *   and one more than 20 ms beyond it with half the quantile's tail as weight (quick rise on spikes);
+ *   the start delay holds until 300 ms of intervals were seen;
  * - target = the `quantile` of that histogram, clamped to `[minDelayMs, maxDelayMs]`.
  *
  * No clock: arrival times are arguments (ms, any origin). Allocation-free per packet.
@@ -78,9 +83,12 @@ export class DelayManager {
    * Takes one packet's arrival.
    * @param rtpTimestamp - Its unwrapped RTP timestamp (clock-rate units, may exceed 2^32).
    * @param arrivalMs - When it arrived, ms.
+   * @param measured - False when the arrival time is known not to be the network's (the receiver
+   *   stalled and stamped it late): the packet still counts as a reference of the fastest transit,
+   *   but its delay enters neither the histogram nor the mean.
    * @returns Its relative delay, ms.
    */
-  update(rtpTimestamp: number, arrivalMs: number): number {
+  update(rtpTimestamp: number, arrivalMs: number, measured = true): number {
     const transit = arrivalMs - rtpTimestamp * this.#msPerTick;
     const windowStart = arrivalMs - this.#config.windowMs;
     while (this.#count > 0 && this.#dequeArrival[this.#head] < windowStart) this.#popFront();
@@ -92,13 +100,18 @@ export class DelayManager {
     this.#dequeTransit[at] = transit;
     this.#count++;
     const relative = transit - this.#dequeTransit[this.#head];
+    if (!measured) return relative;
     this.#lastRelativeMs = relative;
     this.#meanRelativeMs += MEAN_SMOOTHING * (relative - this.#meanRelativeMs);
 
     if (Number.isNaN(this.#intervalStartMs)) this.#intervalStartMs = arrivalMs;
     if (relative > this.#intervalPeakMs) this.#intervalPeakMs = relative;
     if (relative > this.#targetMs && relative > this.#config.minDelayMs) {
-      this.#add(relative); // quick rise: a late packet counts now, not at the interval's end
+      // Quick rise: a late packet counts now, not at the interval's end; one of a spike (far beyond
+      // the target, not the tail the quantile leaves out) with the weight of half that tail, so two
+      // of them lift the target to them.
+      const spike = relative > this.#targetMs + SPIKE_MARGIN_MS;
+      this.#add(relative, spike ? (1 - this.#config.quantile) / 2 : 0);
       this.#intervalPeakMs = -1;
     } else if (arrivalMs - this.#intervalStartMs >= this.#config.intervalMs) {
       if (this.#intervalPeakMs >= 0) this.#add(this.#intervalPeakMs);
@@ -119,11 +132,13 @@ export class DelayManager {
     this.#intervalPeakMs = -1;
   }
 
-  #add(relativeMs: number): void {
+  /** Adds one entry of at least `minWeight` of the histogram's mass (the rest decays to make room). */
+  #add(relativeMs: number, minWeight = 0): void {
     const h = this.#histogram;
     const bucket = Math.min(h.length - 1, Math.max(0, Math.floor(relativeMs / this.#config.bucketMs)));
     // Start-up ramp (NetEQ's start_forget_weight 2): early entries weigh more than the steady factor.
-    const forget = Math.max(0, Math.min(this.#config.forgetFactor, 1 - 2 / (this.#entries + 2)));
+    const steady = Math.min(this.#config.forgetFactor, 1 - minWeight);
+    const forget = Math.max(0, Math.min(steady, 1 - 2 / (this.#entries + 2)));
     this.#entries++;
     let total = 0;
     for (let i = 0; i < h.length; i++) {
@@ -140,6 +155,8 @@ export class DelayManager {
         break;
       }
     }
+    // The start delay holds until the histogram has seen 300 ms of intervals (a few packets say little).
+    if (this.#entries * this.#config.intervalMs < STARTUP_MS) return;
     this.#targetMs = this.#clamp((index + 1) * this.#config.bucketMs);
   }
 

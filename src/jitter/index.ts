@@ -15,6 +15,7 @@ export type {
   MergeOptions,
   MergeSource,
   PitchEstimatorOptions,
+  StretchAlignment,
   TimeStretchOptions,
 } from './dsp/index.js';
 export {

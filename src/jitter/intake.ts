@@ -62,13 +62,18 @@ const ORIGIN_CREEP_MS = 0.02;
  * missing audio (the timeline moved on).
  */
 function updateDelayEstimate(c: PlayoutContext, ts: number, relativeMs: number, arrivalMs: number): void {
+  // With the owner's pull times known, the next pull is exactly one period after the last.
+  const known = Number.isNaN(c.lastPullMs) ? Number.NaN : c.lastPullMs + PULL_MS - arrivalMs;
   const offset = arrivalMs - c.tick * PULL_MS;
   // Arrivals between two pulls span a pull's worth of offsets; the latest came just before a pull.
   // With no spread (arrivals locked to the pull phase) the next pull is taken as imminent.
   c.latestOffsetMs = Number.isNaN(c.latestOffsetMs)
     ? offset
     : Math.max(c.latestOffsetMs - ORIGIN_CREEP_MS, offset);
-  const toNextPullMs = Math.min(PULL_MS, Math.max(0, c.latestOffsetMs - offset));
+  const toNextPullMs = Math.min(
+    PULL_MS,
+    Math.max(0, Number.isNaN(known) ? c.latestOffsetMs - offset : known),
+  );
   const playTs = c.nextTs + (c.generated - c.sync.futureSamples) / c.samplesPerTs;
   const tsPerMs = c.o.codec.info.clockRateHz / 1000;
   // The packet is needed at the start of the pull whose 10 ms hold its first sample, not at that sample.
@@ -114,9 +119,11 @@ function queue(
   }
   // A frame rebuilt from RED counts as arriving now: late, which is what the target must cover.
   if (marker && !recovered) c.dm.restartWindow();
-  const relativeMs = c.dm.update(ts, arrivalMs);
+  // Stamped late by a stalled owner: its delay is the owner's, not the network's.
+  const measured = arrivalMs > c.stallEndMs + PULL_MS;
+  const relativeMs = c.dm.update(ts, arrivalMs, measured);
   if (!recovered) {
-    if (c.started && !c.comfortNoise) updateDelayEstimate(c, ts, relativeMs, arrivalMs);
+    if (c.started && !c.comfortNoise && measured) updateDelayEstimate(c, ts, relativeMs, arrivalMs);
     if (Number.isNaN(c.lastArrivalMs) || ts > c.lastArrivalTs) c.lastArrivalTs = ts;
     c.lastArrivalMs = arrivalMs;
   }

@@ -9,6 +9,7 @@ import {
   createCnParameters,
   Expand,
   Merge,
+  type StretchAlignment,
   TimeStretch,
 } from './dsp/index.js';
 import { type PlayoutOptions, type ResolvedPlayoutOptions, resolvePlayoutOptions } from './options.js';
@@ -78,6 +79,8 @@ export interface PlayoutContext {
   readonly decoded: Float32Array;
   /** Merge / stretch output scratch, float PCM. */
   readonly scratch: Float32Array;
+  /** Reused alignment request of every time-stretch (packet boundaries on pull starts). */
+  readonly alignment: StretchAlignment;
   /** Sequence numbers played, by `seq % PLAYED_RING` (-1: none). */
   readonly played: Float64Array;
   ssrc: number | undefined;
@@ -107,6 +110,15 @@ export interface PlayoutContext {
    */
   latestOffsetMs: number;
   stretchAllowedAt: number;
+  /** Owner's clock at the last pull that gave one (`pull(out, nowMs)`), ms; NaN when never given. */
+  lastPullMs: number;
+  /**
+   * Latest owner stall (pulls ≥ 2 periods apart): arrivals stamped up to `stallEndMs` plus a pull
+   * period were held by the stalled owner, not the network. −∞: none seen.
+   */
+  stallEndMs: number;
+  /** Owner's clock at the latest stall, ms; −∞: none. */
+  lastStallMs: number;
   /** Duration of one packet, RTP timestamp units (learnt from decoding). */
   packetTs: number;
   lastArrivalMs: number;
@@ -154,6 +166,7 @@ export function createPlayoutContext(options: PlayoutOptions, deps: PlayoutDeps)
     decoded: new Float32Array(futureSamples),
     scratch: new Float32Array(futureSamples),
     played: new Float64Array(PLAYED_RING).fill(-1),
+    alignment: { phaseSamples: 0, frameSamples: rateHz / 100, wantedSamples: 0 },
     ssrc: undefined,
     tick: 0,
     started: false,
@@ -167,6 +180,9 @@ export function createPlayoutContext(options: PlayoutOptions, deps: PlayoutDeps)
     delaySamples: Number.NaN,
     latestOffsetMs: Number.NaN,
     stretchAllowedAt: 0,
+    lastPullMs: Number.NaN,
+    stallEndMs: Number.NEGATIVE_INFINITY,
+    lastStallMs: Number.NEGATIVE_INFINITY,
     packetTs: info.clockRateHz / 50,
     lastArrivalMs: Number.NaN,
     lastArrivalTs: 0,

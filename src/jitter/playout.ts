@@ -107,15 +107,21 @@ export class Playout {
   /**
    * Produces the next 10 ms. Call once per 10 ms of the owner's clock.
    * @param out - Optional destination of exactly `sampleRateHz / 100` samples; owned by the caller.
+   * @param nowMs - Optional: the owner's clock now, ms, on the clock of `insert`'s `arrivalMs`. With
+   *   it the playout knows when the next pull comes (a finer delay estimate) and sees owner stalls:
+   *   a pull ≥ 20 ms after the previous one means the owner was paused, and packets stamped up to
+   *   a pull period after it are kept out of the delay statistics (their wait was the owner's),
+   *   unless stalls recur within 2 s (then the audio must bridge them and the target covers them).
    * @returns The PCM (`out` or an internal buffer reused by the next pull) and the operation, in
    *   an object reused by the next pull.
    * @throws VoxwireError `ERR_INVALID_ARGUMENT` for an `out` of the wrong length.
    */
-  pull(out?: Int16Array): PlayoutFrame {
+  pull(out?: Int16Array, nowMs?: number): PlayoutFrame {
     const c = this.#c;
     if (out !== undefined && out.length !== c.frameSamples) {
       throw new VoxwireError('ERR_INVALID_ARGUMENT', `pull(out): out must hold ${c.frameSamples} samples`);
     }
+    if (nowMs !== undefined && Number.isFinite(nowMs)) notePullTime(c, nowMs);
     c.tick++;
     const pcm = out ?? this.#out;
     const sync = c.sync;
@@ -150,6 +156,7 @@ export class Playout {
       generatedSamples: c.generated,
       maxWaitSamples: (MAX_WAIT_MS * c.rateHz) / 1000,
       timeStretchAllowed: c.tick >= c.stretchAllowedAt,
+      phaseSamples: sync.futureSamples % c.frameSamples,
     });
     op = act(c, op);
     fillFrame(c);
@@ -175,6 +182,26 @@ export class Playout {
 function targetLevelSamples(c: PlayoutContext, packetSamples: number): number {
   const levelMs = Math.max(0, c.dm.targetDelayMs - c.dm.meanRelativeDelayMs) + LEVEL_MARGIN_MS;
   return Math.max((levelMs * c.rateHz) / 1000 + packetSamples / 2, packetSamples + c.frameSamples);
+}
+
+/** Pulls this far apart or more mean the owner stalled (an event-loop pause), ms. */
+const STALL_GAP_MS = 20;
+
+/**
+ * Stalls closer together than this, ms, are the owner's regime (a loaded receiver), not an accident:
+ * their delays are real for the playout (the audio must bridge them) and stay in the statistics.
+ */
+const STALL_REGIME_MS = 2000;
+
+function notePullTime(c: PlayoutContext, nowMs: number): void {
+  if (nowMs - c.lastPullMs >= STALL_GAP_MS) {
+    const recurring = nowMs - c.lastStallMs < STALL_REGIME_MS;
+    c.lastStallMs = nowMs;
+    c.stallEndMs = recurring ? Number.NEGATIVE_INFINITY : nowMs;
+    c.stats.ownerStalls++;
+  }
+  // Catch-up pulls of a stalled owner come back to back: the pull timeline restarts at the last.
+  c.lastPullMs = Number.isNaN(c.lastPullMs) ? nowMs : Math.max(c.lastPullMs, nowMs);
 }
 
 function tryStart(c: PlayoutContext, raw: number, targetLevel: number): void {

@@ -36,6 +36,11 @@ export interface PlayoutStats {
   resets: number;
   /** Payloads the codec rejected (counted, concealed). */
   decodeErrors: number;
+  /**
+   * Pulls that came 20 ms or more after the previous one (the owner stalled); only counted when
+   * `pull` is given the owner's time. Not a W3C name.
+   */
+  ownerStalls: number;
   /** Current target delay, ms (not cumulative). */
   targetDelayMs: number;
 }
@@ -58,6 +63,7 @@ export function emptyPlayoutStats(): PlayoutStats {
     comfortNoiseSamples: 0,
     resets: 0,
     decodeErrors: 0,
+    ownerStalls: 0,
     targetDelayMs: 0,
   };
 }

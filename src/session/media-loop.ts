@@ -1,5 +1,6 @@
 import { rmsDbov } from '../audio/level.js';
 import type { AudioSink, AudioSource } from '../capture/types.js';
+import type { Clock } from '../clock/types.js';
 import type { Playout } from '../jitter/playout.js';
 import { SPEECH_LEVEL_DBOV, SpeechActivity } from './activity.js';
 import type { SessionProcessor } from './processor.js';
@@ -27,6 +28,7 @@ export class MediaLoop {
   readonly #sendPath: SendPath;
   readonly #remoteVoiceFlag: () => boolean | undefined;
   readonly #listener: MediaLoopListener;
+  readonly #clock: Clock;
   readonly #capture: Int16Array;
   readonly #processed: Int16Array;
   readonly #played: Int16Array;
@@ -48,6 +50,8 @@ export class MediaLoop {
       sendPath: SendPath;
       remoteVoiceFlag: () => boolean | undefined;
       listener: MediaLoopListener;
+      /** The session's clock: pull times let the playout tell the owner's stalls from network jitter. */
+      clock: Clock;
     },
   ) {
     this.#playout = parts.playout;
@@ -57,6 +61,7 @@ export class MediaLoop {
     this.#sendPath = parts.sendPath;
     this.#remoteVoiceFlag = parts.remoteVoiceFlag;
     this.#listener = parts.listener;
+    this.#clock = parts.clock;
     this.#capture = new Int16Array(frameSamples);
     this.#processed = new Int16Array(frameSamples);
     this.#played = new Int16Array(frameSamples);
@@ -70,7 +75,7 @@ export class MediaLoop {
    */
   step(held: boolean, muted: boolean): void {
     const processor = this.#processor;
-    const played = this.#playout.pull(this.#played).pcm;
+    const played = this.#playout.pull(this.#played, this.#clock.now()).pcm;
     const out = held ? this.#silence : played;
     this.#sink.write(out);
     processor?.processReference(out);

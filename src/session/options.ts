@@ -48,7 +48,10 @@ export interface VoiceSessionOptions {
   /** Where received audio goes; started and stopped by the session. Default: the platform's default
    * playback device, chosen as for `source`. */
   sink?: AudioSink;
-  /** Time source, default a new `RealClock`. */
+  /**
+   * Time source, default a new `RealClock`. A transport that stamps arrivals should run on the same
+   * clock: the playout compares arrival times with its pull times.
+   */
   clock?: Clock;
   /** Packet duration, ms: 10, 20, 40 or 60. Default 20. */
   ptimeMs?: number;

@@ -172,6 +172,7 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
       processor: o.processor,
       sendPath,
       remoteVoiceFlag: () => receive.remoteVoiceFlag,
+      clock: o.clock,
       listener: {
         speaking: (v) => this.safeEmit('speaking', v),
         remoteSpeaking: (v) => this.safeEmit('remoteSpeaking', v),

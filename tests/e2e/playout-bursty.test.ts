@@ -84,7 +84,8 @@ function runBursty(
       );
       next++;
     }
-    const { pcm, operation } = playout.pull();
+    // A stalling owner passes its clock (as the session does); stalls this frequent stay measured.
+    const { pcm, operation } = pullsStall ? playout.pull(undefined, now) : playout.pull();
     output.set(pcm, j * (RATE / 100));
     operations[operation as PlayoutOperation] = (operations[operation] ?? 0) + 1;
   }

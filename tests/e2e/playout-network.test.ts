@@ -114,12 +114,14 @@ describe('playout through an emulated network', () => {
       expect(Math.max(...levels.slice(100))).toBeLessThan(150);
       expect(Math.abs(lastTen - firstTen)).toBeLessThan(20);
       // An hour at 200 ppm is 720 ms = 5760 samples to absorb. Accelerate takes all of it on a fast
-      // sender; on a slow one the level rides the low edge of the band, so preemptive expand takes
-      // most and the rest comes from rare underruns (late packets, merged).
+      // sender. On a slow one the level rides the low edge of the band: the timeline grows by
+      // preemptive expand and by the concealment of rare underruns (late packets, merged), which
+      // accelerate partly takes back; together they must add at least half the drift.
       const stretched = s.removedSamplesForAcceleration - s.insertedSamplesForDeceleration;
       if (driftPpm > 0) expect(stretched).toBeGreaterThan(5000);
-      else expect(-stretched).toBeGreaterThan(2000);
-      expect(s.packetsLateConcealed + s.packetsDiscarded).toBeLessThan(100);
+      else expect(s.concealedSamples - stretched).toBeGreaterThan(2880);
+      // Late loss as a rate (the lead's bound since round 5): at most 0.3 % of the packets.
+      expect(s.packetsLateConcealed + s.packetsDiscarded).toBeLessThan(0.003 * arrivedOf(r));
       expect(s.concealedSamples / s.totalSamplesReceived).toBeLessThan(0.005);
     }, 120_000);
   }

@@ -52,6 +52,9 @@ export interface SimulationOptions {
   onPull?: (timeMs: number, playout: Playout, operation: PlayoutOperation) => void;
 }
 
+/** Time of the first pull, ms; pulls follow every 10 ms (the oracle on the pull grid uses it). */
+export const FIRST_PULL_MS = 5;
+
 /** One packet's journey, for oracle computations. */
 export interface PacketRecord {
   index: number;
@@ -142,7 +145,7 @@ export function simulateCall(o: SimulationOptions): SimulationResult {
     if (pulled < pulls) clock.setTimeout(pullNext, 10);
   };
   clock.setTimeout(sendNext, 0);
-  clock.setTimeout(pullNext, 5);
+  clock.setTimeout(pullNext, FIRST_PULL_MS);
   clock.runAll(o.durationMs + 60_000);
   return {
     playout,

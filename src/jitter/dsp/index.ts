@@ -25,5 +25,5 @@ export {
   normalisedCorrelation,
   PitchEstimator,
 } from './pitch.js';
-export type { TimeStretchOptions } from './time-stretch.js';
+export type { StretchAlignment, TimeStretchOptions } from './time-stretch.js';
 export { TimeStretch } from './time-stretch.js';

@@ -10,6 +10,27 @@ export interface TimeStretchOptions {
 }
 
 /**
+ * What a time-stretch should aim for besides a seamless splice (see {@link TimeStretch.accelerate}).
+ * All in samples. The owner may reuse one object for every call.
+ *
+ * Audio is pulled in frames; the next packet boundary sits `phaseSamples` into a frame, so that
+ * packet is due `phaseSamples` before its audio plays. A stretch of `L` samples moves the boundary
+ * to `phase' = (phase ∓ L) mod frame` and the packet's deadline by `±L − phase' + phase`. Among the
+ * seamless lengths the stretch takes the one whose deadline change is nearest `wantedSamples`, with
+ * the resulting phase (audio held for nothing) as an equal extra cost. Removals stay at most one pitch
+ * period or half a frame, whichever is longer (longer splices are heard as skips); insertions at most
+ * what completes the frame plus a period.
+ */
+export interface StretchAlignment {
+  /** Position of the next packet boundary in its frame before the stretch, 0 … frameSamples − 1. */
+  phaseSamples: number;
+  /** Frame (pull) length. */
+  frameSamples: number;
+  /** Wanted change of the packet deadline (negative: earlier, accelerate; positive: later). */
+  wantedSamples: number;
+}
+
+/**
  * Time-stretching by pitch-synchronous overlap-add (NetEQ's Accelerate and PreemptiveExpand): removes
  * or inserts exactly one pitch period, cross-fading the two periods involved, when the input is
  * periodic enough (so pitch is kept and there is no seam) or quiet enough (where nothing audible can
@@ -61,9 +82,14 @@ export class TimeStretch {
    * @returns Samples removed (the period), or 0 when declined (out then holds a copy of the input).
    * @throws VoxwireError `ERR_INVALID_ARGUMENT` when `out` is shorter than the input.
    */
-  accelerate(input: Float32Array, out: Float32Array, inputLength = input.length): number {
+  accelerate(
+    input: Float32Array,
+    out: Float32Array,
+    inputLength = input.length,
+    align?: StretchAlignment,
+  ): number {
     checkOut(out, inputLength);
-    const period = this.#period(input, inputLength);
+    const period = this.#aligned(input, inputLength, this.#period(input, inputLength), -1, align);
     if (period === 0) {
       for (let i = 0; i < inputLength; i++) out[i] = input[i];
       return 0;
@@ -85,9 +111,14 @@ export class TimeStretch {
    * @returns Samples inserted, or 0 when declined (out then holds a copy of the input).
    * @throws VoxwireError `ERR_INVALID_ARGUMENT` when `out` is too short.
    */
-  preemptiveExpand(input: Float32Array, out: Float32Array, inputLength = input.length): number {
+  preemptiveExpand(
+    input: Float32Array,
+    out: Float32Array,
+    inputLength = input.length,
+    align?: StretchAlignment,
+  ): number {
     checkOut(out, inputLength + Math.floor(inputLength / 2));
-    const period = this.#period(input, inputLength);
+    const period = this.#aligned(input, inputLength, this.#period(input, inputLength), 1, align);
     if (period === 0) {
       for (let i = 0; i < inputLength; i++) out[i] = input[i];
       return 0;
@@ -101,6 +132,32 @@ export class TimeStretch {
     for (let i = period; i < inputLength; i++) out[period + i] = input[i];
     this.insertedSamplesForDeceleration += period;
     return period;
+  }
+
+  /**
+   * Among the lengths that stretch without a seam (multiples of the period that still correlate,
+   * or any length in quiet audio), the one that best meets `align` (see {@link StretchAlignment}).
+   */
+  #aligned(input: Float32Array, n: number, period: number, sign: number, align?: StretchAlignment): number {
+    if (period === 0 || align === undefined || !(align.frameSamples > 0)) return period;
+    const quiet = this.lastCorrelation < this.#threshold;
+    // At most one period or half a pull removed (longer splices are heard as a skip); inserting may
+    // reach the first multiple of the period that completes the pull (what moves a deadline).
+    const most =
+      sign < 0 ? Math.floor(align.frameSamples / 2) : align.frameSamples - align.phaseSamples + period - 1;
+    const limit = Math.min(Math.floor(n / 2), Math.max(period, most));
+    let best = period;
+    let bestCost = alignmentCost(align, sign * period);
+    const first = quiet ? this.#pitch.minLagSamples : 2 * period;
+    const step = quiet ? 1 : period;
+    for (let lag = first; lag <= limit; lag += step) {
+      const cost = alignmentCost(align, sign * lag);
+      if (cost < bestCost && (quiet || normalisedCorrelation(input, 0, lag, lag) >= this.#threshold)) {
+        best = lag;
+        bestCost = cost;
+      }
+    }
+    return best;
   }
 
   /** The period to remove or insert, or 0 to decline. */
@@ -118,6 +175,13 @@ export class TimeStretch {
     this.lastCorrelation = c;
     return c >= this.#threshold || quiet ? lag : 0;
   }
+}
+
+/** Cost of growing the future by `delta` samples against `a`: deadline miss plus resulting phase. */
+function alignmentCost(a: StretchAlignment, delta: number): number {
+  const frame = a.frameSamples;
+  const after = (((a.phaseSamples + delta) % frame) + frame) % frame;
+  return Math.abs(delta - after + a.phaseSamples - a.wantedSamples) + after;
 }
 
 function checkOut(out: Float32Array, needed: number): void {

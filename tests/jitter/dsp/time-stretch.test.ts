@@ -105,4 +105,48 @@ describe('TimeStretch', () => {
     expect(isVoxwireError(errors[1], 'ERR_INVALID_ARGUMENT')).toBe(true);
     expect(isVoxwireError(errors[2], 'ERR_INVALID_OPTION')).toBe(true);
   });
+
+  describe('with a StretchAlignment', () => {
+    const frameSamples = 80; // 10 ms pulls at 8 kHz
+
+    it('removes two periods when that brings the next packet boundary to a pull start', () => {
+      const stretch = new TimeStretch(8000);
+      const input = buzz(20, 240);
+      const out = new Float32Array(240);
+      // Boundary 40 into its pull: two periods (40 samples) remove exactly the audio held for nothing.
+      const align = { phaseSamples: 40, frameSamples, wantedSamples: 0 };
+      expect(stretch.accelerate(input, out, 240, align)).toBe(40);
+      // Without the request: one period.
+      expect(stretch.accelerate(input, out, 240)).toBe(20);
+    });
+
+    it('never removes more than one period or half a pull, whatever the wanted change', () => {
+      const stretch = new TimeStretch(8000);
+      const out = new Float32Array(240);
+      // 80 samples (two periods) would meet the request exactly, but a 10 ms splice is heard as a skip.
+      const align = { phaseSamples: 0, frameSamples, wantedSamples: -80 };
+      expect(stretch.accelerate(buzz(40, 240), out, 240, align)).toBe(40);
+      const quiet = noise(240, 1e-4);
+      const period = stretch.accelerate(quiet, out, 240);
+      expect(stretch.accelerate(quiet, out, 240, align)).toBeLessThanOrEqual(Math.max(period, 40));
+    });
+
+    it('takes only the phase when the deadline should stay, and any length in quiet audio', () => {
+      const stretch = new TimeStretch(8000);
+      const out = new Float32Array(400);
+      const loud = buzz(40, 240);
+      // 45 samples of phase: one period (40) removes phase only, leaving 5.
+      expect(stretch.accelerate(loud, out, 240, { phaseSamples: 45, frameSamples, wantedSamples: 0 })).toBe(
+        40,
+      );
+      const quiet = noise(240, 1e-4);
+      expect(stretch.accelerate(quiet, out, 240, { phaseSamples: 37, frameSamples, wantedSamples: 0 })).toBe(
+        37,
+      );
+      // Inserting: 43 samples complete the pull, moving the deadline 10 ms later as wanted.
+      expect(
+        stretch.preemptiveExpand(quiet, out, 240, { phaseSamples: 37, frameSamples, wantedSamples: 80 }),
+      ).toBe(43);
+    });
+  });
 });
