@@ -233,6 +233,8 @@ export async function run(): Promise<BenchTable[]> {
     },
   ];
   const rows: (string | number)[][] = [];
+  // Warm-up: the first measurement would otherwise pay the JIT compiling every stage.
+  await virtualCpuPerSessionMs(configs[0], speech.get(configs[0].rateHz)!);
   for (const config of configs) {
     const virtualMs = await virtualCpuPerSessionMs(config, speech.get(config.rateHz)!);
     let sustained: CapacityRun | undefined;
