@@ -28,13 +28,17 @@ ICE:
   --turn URL           a TURN server, e.g. turn:127.0.0.1:3478 (with --turn-user and --turn-pass)
   --relay              use TURN relay candidates only
 
-The codec is the room's (the SFU offers one). A lost signaling connection is resumed; after a server
+The codec is the room's (the SFU offers one). Every speaker the SFU forwards (its N loudest) is
+played, mixed. A lost signaling connection is resumed; after a server
 restart the room is joined afresh. Prints the call statistics at the end.
 
 Examples:
   voxwire join 'http://127.0.0.1:8440/?room=lobby#token=vx1...' --in hello.wav --out heard.wav
   voxwire join ws://127.0.0.1:8440/signaling --room lobby --secret s3cret-of-16-bytes --in mic
 `;
+
+/** Most slots a voxwire SFU forwards (`voxwire serve --slots`). */
+const MAX_SFU_SLOTS = 16;
 
 /** The join settings from the flags. @throws UsageError naming a bad flag. */
 export function joinSettings(values: CliValues, positionals: string[], cwd: string) {
@@ -123,6 +127,7 @@ export const joinCommand: CliCommand = {
       iceServers: s.iceServers,
       iceTransportPolicy: s.relay ? 'relay' : 'all',
       clock,
+      oneStream: false,
     });
     const audio = transport.negotiated!;
     transport.on('joined', (self, resumed) =>
@@ -138,6 +143,8 @@ export const joinCommand: CliCommand = {
       source,
       sink,
       audioLevelExtensionId: audio.audioLevelExtensionId ?? 0,
+      // Every slot the SFU forwards is a source of its own: play them all, mixed.
+      maxReceiveStreams: MAX_SFU_SLOTS,
     });
     session.on('error', (error) => io.err(`voxwire join: ${error.message}\n`));
     const others = [...transport.client.participants.values()].map((p) => p.name);
@@ -147,12 +154,11 @@ export const joinCommand: CliCommand = {
     );
     const end = await holdLiveCall(session, clock, durationMs);
     const { final } = end;
-    const { connections, packetsDropped, otherStreamPackets } = transport.counters;
+    const { connections, packetsDropped } = transport.counters;
     await session.stop();
     printCallTotals(io, end);
     io.out(`${'WebRTC connections'.padEnd(30)} ${connections}\n`);
     io.out(`${'packets not sent (no link)'.padEnd(30)} ${packetsDropped}\n`);
-    io.out(`${'packets of other slots'.padEnd(30)} ${otherStreamPackets}\n`);
     if ((final.inbound?.packetsReceived ?? 0) === 0) io.err('voxwire join: heard nobody in the room\n');
     if (s.output !== 'speaker') io.out(`wrote what we heard to ${s.output}\n`);
     return 0;

@@ -5,14 +5,18 @@ import type { AudioFormat, AudioSink, AudioSource } from '../capture/types.js';
 import { createCodec } from '../codec/registry.js';
 import type { AudioCodec, CodecInfo } from '../codec/types.js';
 import { VoxwireError } from '../errors.js';
+import { createPlayout } from '../jitter/playout.js';
 import type { ResolvedSessionOptions } from './options.js';
 import type { SessionProcessor } from './processor.js';
+import { type ReceivePlayout, StreamMixer } from './stream-mixer.js';
 
 /** What a session processes and codes with; see {@link createSessionStages}. @internal */
 export interface SessionStages {
   encoder: AudioCodec;
   decoder: AudioCodec;
   processor: SessionProcessor | undefined;
+  /** Another decoder like `decoder` (one per mixed receive stream). */
+  createDecoder(): AudioCodec;
 }
 
 /**
@@ -29,7 +33,8 @@ export function createSessionStages(o: ResolvedSessionOptions): SessionStages {
   if (o.complexity !== undefined) codecOptions.complexity = o.complexity;
   if (o.codecRateHz !== undefined) codecOptions.sampleRateHz = o.codecRateHz;
   if (o.dtx) codecOptions.dtx = true;
-  const decoder = createCodec(codecOptions as { name: string });
+  const decoderOptions = { ...codecOptions } as { name: string };
+  const decoder = createCodec(decoderOptions);
   const rateHz = decoder.info.sampleRateHz;
   let processor = o.processor;
   if (processor === undefined && (o.aec || o.ns || o.vad)) {
@@ -53,7 +58,39 @@ export function createSessionStages(o: ResolvedSessionOptions): SessionStages {
     if (processor !== o.processor) processor?.close?.();
     throw problem;
   }
-  return { encoder, decoder, processor };
+  return {
+    encoder,
+    decoder,
+    processor,
+    createDecoder: () => createCodec(decoderOptions),
+  };
+}
+
+/** A source silent this long frees its place in a mixed receive side, ms. */
+const STREAM_IDLE_MS = 2000;
+
+/**
+ * The session's receive side: one `Playout` on the session's decoder, or with `maxReceiveStreams`
+ * above 1 a {@link StreamMixer} making a playout and decoder per source.
+ * @internal
+ */
+export function createReceivePlayout(
+  o: ResolvedSessionOptions,
+  stages: SessionStages,
+): { playout: ReceivePlayout; close(): void } {
+  const playoutOf = (codec: AudioCodec) =>
+    createPlayout({ codec, minDelayMs: o.minDelayMs, redPayloadType: o.red ? o.redPayloadType : -1 });
+  if (o.maxReceiveStreams === 1) return { playout: playoutOf(stages.decoder), close: () => {} };
+  const mixer = new StreamMixer({
+    maxStreams: o.maxReceiveStreams,
+    idleMs: STREAM_IDLE_MS,
+    frameSamples: stages.decoder.info.sampleRateHz / 100,
+    createStream: () => {
+      const codec = stages.createDecoder();
+      return { playout: playoutOf(codec), close: () => codec.close() };
+    },
+  });
+  return { playout: mixer, close: () => mixer.close() };
 }
 
 function sessionCodecProblem(info: CodecInfo, ptimeMs: number): VoxwireError | undefined {

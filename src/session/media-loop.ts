@@ -1,10 +1,10 @@
 import { rmsDbov } from '../audio/level.js';
 import type { AudioSink, AudioSource } from '../capture/types.js';
 import type { Clock } from '../clock/types.js';
-import type { Playout } from '../jitter/playout.js';
 import { SPEECH_LEVEL_DBOV, SpeechActivity } from './activity.js';
 import type { SessionProcessor } from './processor.js';
 import type { SendPath } from './send-path.js';
+import type { ReceivePlayout } from './stream-mixer.js';
 
 /** What the media loop reports upward. @internal */
 export interface MediaLoopListener {
@@ -21,7 +21,7 @@ export interface MediaLoopListener {
  * @internal
  */
 export class MediaLoop {
-  readonly #playout: Playout;
+  readonly #playout: ReceivePlayout;
   readonly #source: AudioSource;
   readonly #sink: AudioSink;
   readonly #processor: SessionProcessor | undefined;
@@ -43,7 +43,7 @@ export class MediaLoop {
   constructor(
     frameSamples: number,
     parts: {
-      playout: Playout;
+      playout: ReceivePlayout;
       source: AudioSource;
       sink: AudioSink;
       processor: SessionProcessor | undefined;

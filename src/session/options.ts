@@ -69,6 +69,12 @@ export interface VoiceSessionOptions {
   audioLevelExtensionId?: number;
   /** Period of `stats` events, ms, ≥ 100, or 0 for none. Default 1000. */
   statsIntervalMs?: number;
+  /**
+   * RTP sources played at once, 1–16. Default 1: one stream, and a new SSRC replaces the old one
+   * (the playout resets). Above 1, each SSRC gets its own playout and decoder and they are mixed (an
+   * SFU's forwarded slots, a conference); a source silent for 2 s frees its place.
+   */
+  maxReceiveStreams?: number;
   /** Lowest playout delay, ms, 0–10000. Default 0. */
   minDelayMs?: number;
   /** RTP/RTCP CNAME, default random. */
@@ -89,6 +95,7 @@ export interface ResolvedSessionOptions {
   complexity: number | undefined;
   codecRateHz: number | undefined;
   dtx: boolean;
+  maxReceiveStreams: number;
   ptimeMs: number;
   transport: Transport;
   source: AudioSource | undefined;
@@ -232,6 +239,7 @@ export function resolveSessionOptions(options: VoiceSessionOptions): ResolvedSes
     audioLevelExtensionId: int('audioLevelExtensionId', o.audioLevelExtensionId, 1, 0, 14),
     statsIntervalMs,
     minDelayMs: int('minDelayMs', o.minDelayMs, 0, 0, 10_000),
+    maxReceiveStreams: int('maxReceiveStreams', o.maxReceiveStreams, 1, 1, 16),
     cname: o.cname,
     random: o.random,
     processor: o.processor,

@@ -1,10 +1,10 @@
-import type { Playout } from '../jitter/playout.js';
 import { decodeAudioLevel } from '../transport/rtp/audio-level.js';
 import { findHeaderExtension } from '../transport/rtp/header-extensions.js';
 import { RtpReceiver } from '../transport/rtp/receiver.js';
 import type { ReceivedRtpPacket } from '../transport/rtp/receiver-types.js';
 import type { ReceivedDatagram } from '../transport/types.js';
 import { LossBurstTracker } from './stats.js';
+import type { ReceivePlayout } from './stream-mixer.js';
 
 /**
  * The receive side of a session: datagrams from the transport into the `RtpReceiver` (which parses,
@@ -17,7 +17,7 @@ export class ReceivePath {
   readonly receiver: RtpReceiver;
   /** Losses and their bursts, for `BurstR`. */
   readonly loss = new LossBurstTracker();
-  readonly #playout: Playout;
+  readonly #playout: ReceivePlayout;
   readonly #audioLevelExtensionId: number;
   readonly #onError: (error: unknown) => void;
   #voiceFlag: boolean | undefined;
@@ -30,7 +30,7 @@ export class ReceivePath {
    */
   constructor(
     clockRateHz: number,
-    playout: Playout,
+    playout: ReceivePlayout,
     audioLevelExtensionId: number,
     onError: (error: unknown) => void,
   ) {

@@ -3,15 +3,15 @@ import { startTicker, type Ticker } from '../clock/index.js';
 import type { AudioCodec } from '../codec/types.js';
 import { VoxwireError } from '../errors.js';
 import { SafeEventEmitter } from '../events.js';
-import { createPlayout, type Playout } from '../jitter/playout.js';
 import { RtpSender } from '../transport/rtp/sender.js';
 import { codecImpairment } from './e-model.js';
-import { createSessionStages, openEndpoints, releaseAll } from './lifecycle.js';
+import { createReceivePlayout, createSessionStages, openEndpoints, releaseAll } from './lifecycle.js';
 import { MediaLoop } from './media-loop.js';
 import { type ResolvedSessionOptions, resolveSessionOptions, type VoiceSessionOptions } from './options.js';
 import { ReceivePath } from './receive-path.js';
 import { SendPath } from './send-path.js';
 import { estimateMos, type VoiceSessionStats } from './stats.js';
+import type { ReceivePlayout } from './stream-mixer.js';
 
 /**
  * Lifecycle of a {@link VoiceSession}: `new` → `starting` → `active` ⇄ `held` → `stopping` → `stopped`.
@@ -59,7 +59,8 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
   readonly #o: ResolvedSessionOptions;
   readonly #encoder: AudioCodec;
   readonly #decoder: AudioCodec;
-  readonly #playout: Playout;
+  readonly #playout: ReceivePlayout;
+  readonly #closePlayout: () => void;
   readonly #rateHz: number;
   #state: VoiceSessionState = 'new';
   #source: AudioSource | undefined;
@@ -83,13 +84,10 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
     super();
     this.#o = resolveSessionOptions(options);
     const o = this.#o;
-    ({ encoder: this.#encoder, decoder: this.#decoder, processor: o.processor } = createSessionStages(o));
+    const stages = createSessionStages(o);
+    ({ encoder: this.#encoder, decoder: this.#decoder, processor: o.processor } = stages);
     this.#rateHz = this.#encoder.info.sampleRateHz;
-    this.#playout = createPlayout({
-      codec: this.#decoder,
-      minDelayMs: o.minDelayMs,
-      redPayloadType: o.red ? o.redPayloadType : -1,
-    });
+    ({ playout: this.#playout, close: this.#closePlayout } = createReceivePlayout(o, stages));
     this.#source = o.source;
     this.#sink = o.sink;
   }
@@ -302,6 +300,7 @@ export class VoiceSession extends SafeEventEmitter<VoiceSessionEvents> {
       () => this.#sink?.stop(),
       () => this.#encoder.close(),
       () => this.#decoder.close(),
+      () => this.#closePlayout(),
       () => o.processor?.close?.(),
     ]);
     for (const error of errors) this.#fail(error);

@@ -1,6 +1,7 @@
 /**
  * `voxwire serve` and two `voxwire join` participants in one room on 127.0.0.1 (in one process, real
- * time, PCMU to keep it light): each records the other through the SFU.
+ * time, PCMU to keep it light): each records the other through the SFU, and a silent third one hears
+ * both, mixed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ async function looped(name: string): Promise<{ path: string; said: Int16Array }>
 }
 
 describe('voxwire serve + voxwire join', () => {
-  it('two joins in one room hear each other through the SFU', async () => {
+  it('two joins in one room hear each other through the SFU; a third hears both mixed', async () => {
     const serveIo = captureIo(dir);
     const server = await startServe(
       { port: '0', codec: 'pcmu', slots: '2', secret: SECRET, room: 'demo' },
@@ -60,10 +61,30 @@ describe('voxwire serve + voxwire join', () => {
         [server.signalingUrl],
         ioB,
       );
-      const [codeA, codeB] = await Promise.all([runA, runB]);
+      const quiet = join(dir, 'c-in.wav');
+      await writeWavFile(quiet, {
+        samples: new Int16Array(8000),
+        sampleRateHz: 8000,
+        channels: 1,
+        encoding: 'pcm16',
+      });
+      const ioC = captureIo(dir);
+      const runC = joinCommand.run(
+        {
+          in: quiet,
+          out: join(dir, 'c-heard.wav'),
+          duration: '10',
+          secret: SECRET,
+          room: 'demo',
+          name: 'sea',
+        },
+        [server.signalingUrl],
+        ioC,
+      );
+      const [codeA, codeB, codeC] = await Promise.all([runA, runB, runC]);
       expect(ioA.stderr).toBe('');
       expect(ioB.stderr).toBe('');
-      expect([codeA, codeB]).toEqual([0, 0]);
+      expect([codeA, codeB, codeC]).toEqual([0, 0, 0]);
       expect(ioA.stdout).toContain('with pcmu');
       const heard = async (name: string) => wavToInt16(await readWavFile(join(dir, name)));
       const aHearsB = medianMatchAnywhere(b.said, await heard('a-heard.wav'), 8000);
@@ -73,6 +94,13 @@ describe('voxwire serve + voxwire join', () => {
       );
       expect(aHearsB).toBeGreaterThan(0.8);
       expect(bHearsA).toBeGreaterThan(0.8);
+      // C hears two talkers at once; playing one stream at a time scored 0.44 for one of them.
+      const cHeard = await heard('c-heard.wav');
+      const cHearsA = medianMatchAnywhere(a.said, cHeard, 8000);
+      const cHearsB = medianMatchAnywhere(b.said, cHeard, 8000);
+      console.log(`silent C hears A ${cHearsA.toFixed(3)} and B ${cHearsB.toFixed(3)} mixed`);
+      expect(cHearsA).toBeGreaterThan(0.55);
+      expect(cHearsB).toBeGreaterThan(0.55);
     } finally {
       await server.close();
     }
