@@ -5,7 +5,7 @@
  * `npx tsx bench/run.ts playout`.
  */
 import { createPcmuCodec } from '../../src/codec/g711-codec.js';
-import type { PlayoutOptions } from '../../src/jitter/index.js';
+import { type DecisionInput, decide, type PlayoutOptions } from '../../src/jitter/index.js';
 import { gilbertElliottFromMeanLoss, type NetworkConditions } from '../../src/transport/index.js';
 import { FIRST_PULL_MS, oracleDelayMs, type PacketRecord, simulateCall } from '../../tests/jitter/harness.js';
 import { type BenchTable, fixed } from '../lib.js';
@@ -154,6 +154,90 @@ export function profileRows(playout?: Omit<PlayoutOptions, 'codec'>, seed = 7): 
       fixed(grid1, 1),
       fixed(meanDelayMs / Math.max(1, grid1), 2),
       fixed(maxLevel, 0),
+    ]);
+  }
+  return rows;
+}
+
+/**
+ * Where each profile's mean delay goes, ms (one row per profile, `seed` of the emulator): the heard
+ * delay beyond the trace's fastest packet (mean wait + mean relative delay) minus the 1 % oracle's
+ * fixed delay, split into the target's excess (window reference + target − oracle), the smoothed
+ * estimate above the target (and its part above the band's high edge, with the share of pulls
+ * there), the phase (packet boundary inside its pull) and the rest. Not part of {@link run}.
+ */
+export function delayDecompositionRows(seed = 7): (string | number)[][] {
+  const rows: (string | number)[][] = [];
+  for (const profile of PROFILES) {
+    let pulls = 0;
+    let targetSum = 0;
+    let estimateSum = 0;
+    let phaseSum = 0;
+    let aboveSum = 0;
+    let aboveCount = 0;
+    let rateHz = 8000;
+    const traced = (s: DecisionInput) => {
+      if (s.started && s.next !== 'none') {
+        rateHz = s.frameSamples * 100;
+        pulls++;
+        targetSum += s.targetDelaySamples;
+        estimateSum += s.delaySamples;
+        phaseSum += s.phaseSamples ?? 0;
+        const high = s.targetDelaySamples + rateHz / 200;
+        if (s.delaySamples > high) {
+          aboveSum += s.delaySamples - high;
+          aboveCount++;
+        }
+      }
+      return decide(s);
+    };
+    const r = simulateCall({
+      codec: createPcmuCodec(),
+      durationMs: profile.durationMs,
+      conditions: profile.conditions,
+      schedule: profile.schedule,
+      driftPpm: profile.driftPpm,
+      seed,
+      deps: { decide: traced },
+    });
+    const s = r.playout.getStats();
+    let fastest = Number.POSITIVE_INFINITY;
+    for (const p of r.packets)
+      if (p.arrivalMs !== undefined) fastest = Math.min(fastest, p.arrivalMs - p.sentMs);
+    // Fastest packet of the last 2 s (the delay manager's window), above the trace's fastest.
+    const window: { arrivalMs: number; transitMs: number }[] = [];
+    let windowSum = 0;
+    let relativeSum = 0;
+    let arrived = 0;
+    for (const p of r.packets) {
+      if (p.arrivalMs === undefined) continue;
+      const transitMs = p.arrivalMs - p.sentMs;
+      while (window.length > 0 && window[0].arrivalMs < p.arrivalMs - 2000) window.shift();
+      window.push({ arrivalMs: p.arrivalMs, transitMs });
+      let min = Number.POSITIVE_INFINITY;
+      for (const e of window) min = Math.min(min, e.transitMs);
+      windowSum += min - fastest;
+      relativeSum += transitMs - fastest;
+      arrived++;
+    }
+    const n = Math.max(1, pulls);
+    const ms = (samples: number) => (samples * 1000) / rateHz / n;
+    const waitMs = (s.jitterBufferDelay / Math.max(1, s.jitterBufferEmittedCount)) * 1000;
+    const heardMs = waitMs + relativeSum / Math.max(1, arrived);
+    const oracleMs = oracleDelayMs(r.packets, 0.01);
+    const windowMs = windowSum / Math.max(1, arrived);
+    const targetMs = ms(targetSum);
+    const bandMs = ms(estimateSum) - targetMs;
+    const phaseMs = ms(phaseSum);
+    rows.push([
+      profile.name,
+      fixed(heardMs - oracleMs, 1),
+      fixed(windowMs + targetMs - oracleMs, 1),
+      fixed(bandMs, 1),
+      fixed(ms(aboveSum), 1),
+      fixed((100 * aboveCount) / n, 1),
+      fixed(phaseMs, 1),
+      fixed(heardMs - windowMs - targetMs - bandMs - phaseMs, 1),
     ]);
   }
   return rows;

@@ -68,6 +68,11 @@ export interface DecisionInput {
    * much before its audio plays, held for nothing. Optional (absent: 0).
    */
   readonly phaseSamples?: number;
+  /**
+   * How far below the target delay the band reaches, samples (see `bandLowMarginSamples` in
+   * `decision.ts`). Optional (absent: 0, the band starts at the target).
+   */
+  readonly lowMarginSamples?: number;
 }
 
 /**
@@ -119,36 +124,60 @@ export function decide(s: DecisionInput): PlayoutOperation {
   return 'expand';
 }
 
-/** Below the target delay by more than this, ms, the playout stretches (preemptive expand). */
-const BAND_LOW_MS = 0;
 /** Above the target delay by more than this, ms, the playout accelerates. */
 const BAND_HIGH_MS = 5;
+/** The band reaches below the target by this fraction of it (at most half a pull). */
+const LOW_MARGIN_FRACTION = 0.08;
+
+/**
+ * How far below the target delay the band reaches, output samples: 8 % of the target, at most half
+ * a pull, none while the owner's stalls recur. The delay a packet is due at sits on the pull grid (a
+ * stretch moves it by whole pulls), so with the band starting at the target the delay sat on the
+ * first grid point above the target, 5 ms above it on average; reaching down lets a grid point just
+ * below the target do. Scaled with the target (NetEQ's limits scale with it too): a small target
+ * (little jitter) leaves little late-loss budget per ms. A stalling owner already spends that budget
+ * (it conceals while stalled), so there the band starts at the target.
+ * @param targetDelaySamples - The target playout delay, samples.
+ * @param sampleRateHz - Output rate, Hz.
+ * @param ownerStalling - True while the owner's pulls stall again and again (see `Playout.pull`).
+ */
+export function bandLowMarginSamples(
+  targetDelaySamples: number,
+  sampleRateHz: number,
+  ownerStalling: boolean,
+): number {
+  if (ownerStalling || !(targetDelaySamples > 0)) return 0;
+  return Math.min(sampleRateHz / 200, LOW_MARGIN_FRACTION * targetDelaySamples);
+}
 
 /**
  * Low and high limits of the band without time-stretching around a target delay, output samples:
- * `[target, target + 5 ms]`. Narrow on purpose: the delay estimate it is compared with is
- * smoothed and moves only by time-stretching and clock drift, and a stretch moves it by whole pulls
- * (the stretch picks the length, see `StretchAlignment`), so one stretch lands inside.
+ * `[target − lowMargin, target + 5 ms]`. Narrow on purpose: the delay estimate it is compared with
+ * is smoothed and moves only by time-stretching and clock drift, and a stretch moves it by whole
+ * pulls (the stretch picks the length, see `StretchAlignment`), so one stretch lands inside.
  * @param targetDelaySamples - The target playout delay, samples.
  * @param sampleRateHz - Output rate, Hz.
+ * @param lowMarginSamples - How far below the target the band reaches, samples (default 0; see
+ *   `bandLowMarginSamples` in `decision.ts`).
  */
 export function stretchLimits(
   targetDelaySamples: number,
   sampleRateHz: number,
+  lowMarginSamples = 0,
 ): {
   /** Below this delay (samples) the playout stretches (preemptive expand). */
   low: number;
   /** Above this delay (samples) the playout accelerates. */
   high: number;
 } {
-  const low = targetDelaySamples - (BAND_LOW_MS * sampleRateHz) / 1000;
+  const low = targetDelaySamples - lowMarginSamples;
   const high = targetDelaySamples + (BAND_HIGH_MS * sampleRateHz) / 1000;
   return { low, high };
 }
 
 function timeStretch(s: DecisionInput): PlayoutOperation {
   if (!s.timeStretchAllowed) return 'normal';
-  const { low, high } = stretchLimits(s.targetDelaySamples, s.frameSamples * 100);
+  const { low, high } = stretchLimits(s.targetDelaySamples, s.frameSamples * 100, s.lowMarginSamples ?? 0);
   if (s.delaySamples > high) return 'accelerate';
   if (s.delaySamples < low) return 'preemptive-expand';
   // In the band but audio held for nothing: removing up to the phase costs no margin.

@@ -110,6 +110,8 @@ export interface PlayoutContext {
    */
   latestOffsetMs: number;
   stretchAllowedAt: number;
+  /** How far below the target delay the stretch band reaches this pull, samples (`bandLowMarginSamples`). */
+  lowMarginSamples: number;
   /** Owner's clock at the last pull that gave one (`pull(out, nowMs)`), ms; NaN when never given. */
   lastPullMs: number;
   /**
@@ -180,6 +182,7 @@ export function createPlayoutContext(options: PlayoutOptions, deps: PlayoutDeps)
     delaySamples: Number.NaN,
     latestOffsetMs: Number.NaN,
     stretchAllowedAt: 0,
+    lowMarginSamples: 0,
     lastPullMs: Number.NaN,
     stallEndMs: Number.NEGATIVE_INFINITY,
     lastStallMs: Number.NEGATIVE_INFINITY,

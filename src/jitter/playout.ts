@@ -1,5 +1,5 @@
 import { VoxwireError } from '../errors.js';
-import type { NextPacketState, PlayoutOperation } from './decision.js';
+import { bandLowMarginSamples, type NextPacketState, type PlayoutOperation } from './decision.js';
 import { insertPacket } from './intake.js';
 import { act, fillFrame } from './operations.js';
 import type { PlayoutOptions } from './options.js';
@@ -131,6 +131,10 @@ export class Playout {
     const packetSamples = c.packetTs * c.samplesPerTs;
     const targetLevel = targetLevelSamples(c, packetSamples);
     const targetDelay = (c.dm.targetDelayMs * c.rateHz) / 1000;
+    // Recurring owner stalls (the regime kept in the statistics) already spend the late budget.
+    const ownerStalling =
+      c.stallEndMs === Number.NEGATIVE_INFINITY && c.lastPullMs - c.lastStallMs < STALL_REGIME_MS;
+    c.lowMarginSamples = bandLowMarginSamples(targetDelay, c.rateHz, ownerStalling);
     if (!c.started) tryStart(c, raw, targetLevel);
     const head = c.buffer.peek();
     let next: NextPacketState = 'none';
@@ -157,6 +161,7 @@ export class Playout {
       maxWaitSamples: (MAX_WAIT_MS * c.rateHz) / 1000,
       timeStretchAllowed: c.tick >= c.stretchAllowedAt,
       phaseSamples: sync.futureSamples % c.frameSamples,
+      lowMarginSamples: c.lowMarginSamples,
     });
     op = act(c, op);
     fillFrame(c);

@@ -28,7 +28,7 @@ export function timeStretch(
   // Inserting works on a short future too (it is needed exactly when the buffer runs low).
   if (n < ((op === 'accelerate' ? 20 : 10) * c.rateHz) / 1000) return 'normal';
   const input = c.decoded;
-  const { low, high } = stretchLimits((c.dm.targetDelayMs * c.rateHz) / 1000, c.rateHz);
+  const { low, high } = stretchLimits((c.dm.targetDelayMs * c.rateHz) / 1000, c.rateHz, c.lowMarginSamples);
   const align = c.alignment;
   const frame = c.frameSamples;
   const phase = sync.futureSamples % frame;

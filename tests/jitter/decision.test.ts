@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type DecisionInput, decide, stretchLimits } from '../../src/jitter/decision.js';
+import {
+  bandLowMarginSamples,
+  type DecisionInput,
+  decide,
+  stretchLimits,
+} from '../../src/jitter/decision.js';
 
 const base: DecisionInput = {
   started: true,
@@ -56,6 +61,22 @@ describe('decide', () => {
     // The buffer level does not steer time-stretching: it swings with every arrival.
     expect(decide({ ...base, bufferLevelSamples: 2000 })).toBe('normal');
     expect(decide({ ...base, delaySamples: 2000, timeStretchAllowed: false })).toBe('normal');
+  });
+
+  it('reaches below the target by 8 % of it, at most half a pull, not while the owner stalls', () => {
+    // 8 kHz: target 200 samples (25 ms) -> 16; target 800 (100 ms) -> capped at 40 (5 ms).
+    expect(bandLowMarginSamples(200, 8000, false)).toBeCloseTo(16, 9);
+    expect(bandLowMarginSamples(800, 8000, false)).toBe(40);
+    expect(bandLowMarginSamples(480, 8000, true)).toBe(0);
+    expect(bandLowMarginSamples(0, 8000, false)).toBe(0);
+    const { low, high } = stretchLimits(480, 8000, 40);
+    expect(low).toBe(440);
+    expect(high).toBe(520);
+    const margin = { ...base, lowMarginSamples: 40 };
+    // Between the low edge and the target: no stretch (without the margin: preemptive expand).
+    expect(decide({ ...margin, delaySamples: 450 })).toBe('normal');
+    expect(decide({ ...base, delaySamples: 450 })).toBe('preemptive-expand');
+    expect(decide({ ...margin, delaySamples: 439 })).toBe('preemptive-expand');
   });
 
   it('ends a concealment early rather than stall the timeline by most of a pull', () => {
