@@ -116,6 +116,23 @@ export function pullGridOracleWaitMs(packets: PacketRecord[], maxLateFraction: n
   }
 }
 
+/** One PCMU call through `profile`'s network with `seed`, playout options and hooks as given. */
+function simulateProfile(
+  profile: Profile,
+  seed: number,
+  extra: Pick<Parameters<typeof simulateCall>[0], 'playout' | 'deps'>,
+): ReturnType<typeof simulateCall> {
+  return simulateCall({
+    codec: createPcmuCodec(),
+    durationMs: profile.durationMs,
+    conditions: profile.conditions,
+    schedule: profile.schedule,
+    driftPpm: profile.driftPpm,
+    seed,
+    ...extra,
+  });
+}
+
 /**
  * Runs every profile with the given playout options (default: the library defaults) and returns
  * one row per profile (the columns of {@link run}'s table).
@@ -123,15 +140,7 @@ export function pullGridOracleWaitMs(packets: PacketRecord[], maxLateFraction: n
 export function profileRows(playout?: Omit<PlayoutOptions, 'codec'>, seed = 7): (string | number)[][] {
   const rows: (string | number)[][] = [];
   for (const profile of PROFILES) {
-    const result = simulateCall({
-      codec: createPcmuCodec(),
-      durationMs: profile.durationMs,
-      conditions: profile.conditions,
-      schedule: profile.schedule,
-      driftPpm: profile.driftPpm,
-      seed,
-      playout,
-    });
+    const result = simulateProfile(profile, seed, { playout });
     const s = result.playout.getStats();
     const sent = result.packets.length;
     const arrived = result.packets.filter((p) => p.arrivalMs !== undefined).length;
@@ -191,15 +200,7 @@ export function delayDecompositionRows(seed = 7): (string | number)[][] {
       }
       return decide(s);
     };
-    const r = simulateCall({
-      codec: createPcmuCodec(),
-      durationMs: profile.durationMs,
-      conditions: profile.conditions,
-      schedule: profile.schedule,
-      driftPpm: profile.driftPpm,
-      seed,
-      deps: { decide: traced },
-    });
+    const r = simulateProfile(profile, seed, { deps: { decide: traced } });
     const s = r.playout.getStats();
     let fastest = Number.POSITIVE_INFINITY;
     for (const p of r.packets)
