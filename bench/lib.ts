@@ -1,4 +1,27 @@
 /** Helpers shared by the benchmark suites. Benchmarks print figures; they never assert times. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/** Our C/C++ harnesses of the anchors (speexdsp, spandsp, WebRTC APM), compiled at run time. */
+const ANCHORS = join(process.cwd(), 'bench', 'anchors');
+
+/**
+ * Compiles the anchor harness `source` with `compiler` against the pkg-config package `pkg` into
+ * `dir`; null when the package or the compiler is missing (the suite prints "peer missing").
+ */
+export function compileAnchor(
+  dir: string,
+  source: string,
+  compiler: 'gcc' | 'g++',
+  pkg: string,
+): string | null {
+  const flags = spawnSync('pkg-config', ['--cflags', '--libs', pkg], { encoding: 'utf8' });
+  if (flags.status !== 0) return null;
+  const exe = join(dir, source.replace(/\.\w+$/, ''));
+  const args = ['-O2', '-o', exe, join(ANCHORS, source), ...flags.stdout.trim().split(/\s+/)];
+  if (compiler === 'g++') args.unshift('-std=c++11');
+  return spawnSync(compiler, args, { stdio: 'ignore' }).status === 0 ? exe : null;
+}
 
 /** One printed table. */
 export interface BenchTable {

@@ -13,11 +13,10 @@ import { join } from 'node:path';
 import { EchoCanceller } from '../../src/aec/echo-canceller.js';
 import { encodeWav } from '../../src/audio/index.js';
 import { type EchoScenario, echoScenario, segSnrDb, speech16k, speechAt } from '../../tests/aec/material.js';
-import { type BenchTable, fixed } from '../lib.js';
+import { type BenchTable, compileAnchor, fixed } from '../lib.js';
 
 const RATE = 16000;
 const METRICS = join(process.cwd(), '..', 'shared', 'tools', 'quality', 'metrics.py');
-const ANCHORS = join(process.cwd(), 'bench', 'anchors');
 
 type Runner = (sc: EchoScenario, dir: string) => { out: Int16Array; seconds: number } | null;
 
@@ -45,15 +44,6 @@ function ours(residualSuppression: boolean): Runner {
     aligned.set(out.subarray(ec.latencySamples));
     return { out: aligned, seconds };
   };
-}
-
-function compile(dir: string, source: string, compiler: string, pkg: string): string | null {
-  const flags = spawnSync('pkg-config', ['--cflags', '--libs', pkg], { encoding: 'utf8' });
-  if (flags.status !== 0) return null;
-  const exe = join(dir, source.replace(/\.\w+$/, ''));
-  const args = ['-O2', '-o', exe, join(ANCHORS, source), ...flags.stdout.trim().split(/\s+/)];
-  if (compiler === 'g++') args.unshift('-std=c++11');
-  return spawnSync(compiler, args, { stdio: 'ignore' }).status === 0 ? exe : null;
 }
 
 function anchor(exe: string | null, args: (sc: EchoScenario, dir: string) => string[]): Runner {
@@ -172,8 +162,8 @@ export async function run(): Promise<BenchTable[]> {
   const rows: (string | number)[][] = [];
   let cpu: BenchTable;
   try {
-    const speex = compile(dir, 'speexdsp-aec.c', 'gcc', 'speexdsp');
-    const apm = compile(dir, 'webrtc-apm.cc', 'g++', 'webrtc-audio-processing');
+    const speex = compileAnchor(dir, 'speexdsp-aec.c', 'gcc', 'speexdsp');
+    const apm = compileAnchor(dir, 'webrtc-apm.cc', 'g++', 'webrtc-audio-processing');
     cpu = cpuTable(dir, speex, apm);
     const runners: [string, Runner][] = [
       ['voxwire linear', ours(false)],

@@ -17,9 +17,7 @@ import { AudioProcessor } from '../../src/aec/processor.js';
 import { RateAdapter } from '../../src/aec/rate-adapter.js';
 import type { ResamplerFilterConfig } from '../../src/audio/index.js';
 import { type EchoScenario, echoScenario, erle, segSnrDb, speechAt } from '../../tests/aec/material.js';
-import { type BenchTable, fixed } from '../lib.js';
-
-const ANCHORS = join(process.cwd(), 'bench', 'anchors');
+import { type BenchTable, compileAnchor, fixed } from '../lib.js';
 
 function material(rate: 16000 | 48000): EchoScenario {
   const far = new Float32Array([...speechAt('a', rate), ...speechAt('c', rate)]);
@@ -130,15 +128,6 @@ function ourStages(sc: EchoScenario): [string, number][] {
   ];
 }
 
-function compile(dir: string, source: string, compiler: string, pkg: string): string | null {
-  const flags = spawnSync('pkg-config', ['--cflags', '--libs', pkg], { encoding: 'utf8' });
-  if (flags.status !== 0) return null;
-  const exe = join(dir, source.replace(/\.\w+$/, ''));
-  const args = ['-O2', '-o', exe, join(ANCHORS, source), ...flags.stdout.trim().split(/\s+/)];
-  if (compiler === 'g++') args.unshift('-std=c++11');
-  return spawnSync(compiler, args, { stdio: 'ignore' }).status === 0 ? exe : null;
-}
-
 /** Anchor CPU seconds for `stages` minus its run with no stage (least of three each), or null. */
 function anchorSeconds(exe: string | null, rate: number, stages: string, dir: string): number | null {
   if (!exe) return null;
@@ -160,8 +149,8 @@ function anchorSeconds(exe: string | null, rate: number, stages: string, dir: st
 }
 
 function cpuTable(dir: string): BenchTable {
-  const speex = compile(dir, 'speexdsp-chain.c', 'gcc', 'speexdsp');
-  const apm = compile(dir, 'webrtc-apm-chain.cc', 'g++', 'webrtc-audio-processing');
+  const speex = compileAnchor(dir, 'speexdsp-chain.c', 'gcc', 'speexdsp');
+  const apm = compileAnchor(dir, 'webrtc-apm-chain.cc', 'g++', 'webrtc-audio-processing');
   const rows: (string | number)[][] = [];
   const peerStages: Record<string, string> = {
     'echo canceller': 'aec',
