@@ -122,13 +122,10 @@ export class MdfFilter {
 
   /** Forgets the echo path and all statistics. */
   reset(): void {
+    this.forgetPath();
     for (let k = 0; k < this.partitions; k++) {
       this.xRe[k].fill(0);
       this.xIm[k].fill(0);
-      this.wRe[k].fill(0);
-      this.wIm[k].fill(0);
-      this.fgRe[k].fill(0);
-      this.fgIm[k].fill(0);
     }
     this.xTime.fill(0);
     this.power.fill(0);
@@ -144,16 +141,9 @@ export class MdfFilter {
       sum += this.prop[k];
     }
     for (let k = 0; k < this.partitions; k++) this.prop[k] = (0.8 * this.prop[k]) / sum;
-    this.pey = 1;
-    this.pyy = 1;
     this.leak = 0;
-    this.adapted = false;
-    this.sumAdapt = 0;
-    this.davg1 = this.davg2 = this.dvar1 = this.dvar2 = 0;
     this.erleNum = this.erleDen = 0;
-    this.mismatch = 0;
     this.pathChanges = 0;
-    this.residualShare = 1;
   }
 
   /** Re-adapts from the current weights: forgets the convergence state, keeps the weights. */

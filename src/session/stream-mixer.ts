@@ -64,7 +64,7 @@ export class StreamMixer implements ReceivePlayout {
   }
 
   insert(packet: PlayoutPacket, arrivalMs: number): void {
-    let slot = this.#slots.find((s) => s.ssrc === packet.ssrc);
+    let slot = this.#slotOf(packet.ssrc);
     if (slot === undefined) {
       slot = this.#admit(packet.ssrc, arrivalMs);
       if (slot === undefined) {
@@ -107,6 +107,12 @@ export class StreamMixer implements ReceivePlayout {
   close(): void {
     for (const slot of this.#slots) slot.stream.close();
     this.#slots.length = 0;
+  }
+
+  /** A loop, not `find`: no closure per packet. */
+  #slotOf(ssrc: number): Slot | undefined {
+    for (const slot of this.#slots) if (slot.ssrc === ssrc) return slot;
+    return undefined;
   }
 
   #admit(ssrc: number, arrivalMs: number): Slot | undefined {
