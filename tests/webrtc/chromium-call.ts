@@ -36,9 +36,27 @@ export interface ChromiumCallResult {
   /** Speech Node sent, 48 kHz. */
   nodeSpeech: Float32Array;
   nodeStats: WebRtcTransportStats;
+  /** Chromium's inbound-rtp statistics of the track Node sent (W3C names), null if it had none. */
+  pageInbound: PageInboundAudio | null;
   /** The page's selected candidate pair types. */
   pagePair: { local: string; remote: string } | null;
   pageLog: string[];
+}
+
+/** The subset of Chromium's `inbound-rtp` audio statistics the tests read. */
+export interface PageInboundAudio {
+  packetsReceived: number;
+  packetsLost: number;
+  /** Seconds. */
+  jitter: number;
+  totalSamplesReceived: number;
+  concealedSamples: number;
+  silentConcealedSamples: number;
+  insertedSamplesForDeceleration: number;
+  removedSamplesForAcceleration: number;
+  /** Seconds, summed over emitted samples. */
+  jitterBufferDelay: number;
+  jitterBufferEmittedCount: number;
 }
 
 /** Options of {@link runChromiumCall}. */
@@ -164,6 +182,9 @@ export async function runChromiumCall(options: ChromiumCallOptions = {}): Promis
         globalThis as unknown as { selectedPair(): Promise<{ local: string; remote: string } | null> }
       ).selectedPair(),
     );
+    const pageInbound = await page.evaluate(() =>
+      (globalThis as unknown as { inboundAudio(): Promise<PageInboundAudio | null> }).inboundAudio(),
+    );
     const recorded = await page.evaluate(() =>
       (globalThis as unknown as { takeRecording(): string }).takeRecording(),
     );
@@ -186,6 +207,7 @@ export async function runChromiumCall(options: ChromiumCallOptions = {}): Promis
       browserSpeech,
       nodeSpeech,
       nodeStats,
+      pageInbound,
       pagePair,
       pageLog,
     };

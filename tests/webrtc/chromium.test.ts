@@ -7,9 +7,12 @@ import { loopAlignedCorrelation, segmentedLoopCorrelation } from './loop-align.j
 export function scoreCall(label: string, call: ChromiumCallResult) {
   const score = (ref: Float32Array, heard: Float32Array) => {
     const active = activePart(heard);
+    const quarters = segmentedLoopCorrelation(ref, active, 12000);
     return {
       whole: loopAlignedCorrelation(ref, active).correlation,
       perSecond: segmentedLoopCorrelation(ref, active, 48000).mean,
+      quarterMedian: quarters.median,
+      quarters: quarters.segments,
     };
   };
   const inbound = score(call.browserSpeech, call.nodeHeard);
@@ -19,11 +22,29 @@ export function scoreCall(label: string, call: ChromiumCallResult) {
   console.log(
     `${label}: chromium→node correlation whole ${f(inbound.whole)} per-second ${f(inbound.perSecond)}; ` +
       `(packets decoded in order, no jitter buffer: whole ${f(sent.whole)} per-second ${f(sent.perSecond)}); ` +
-      `node→chromium whole ${f(outbound.whole)} per-second ${f(outbound.perSecond)}; ` +
+      `node→chromium whole ${f(outbound.whole)} per-second ${f(outbound.perSecond)} ` +
+      `median of 250 ms ${f(outbound.quarterMedian)} [${outbound.quarters.map(f).join(' ')}]; ` +
       `negotiated ${JSON.stringify(call.negotiated)}; pair ${JSON.stringify(call.nodeStats.candidatePair)}; ` +
-      `rtt ${call.nodeStats.remoteInbound?.roundTripTime} s`,
+      `rtt ${call.nodeStats.remoteInbound?.roundTripTime} s; chromium inbound ${JSON.stringify(call.pageInbound)}`,
   );
   return { inbound, outbound, sent };
+}
+
+/**
+ * Chromium played what Node sent: its NetEQ concealed little of it, and the page's recording matches
+ * the sent speech. The recording is judged by the median of 250 ms windows, each aligned on its own:
+ * Chromium time-stretches toward its target delay, and a 1 s window that straddles a stretch scored
+ * 0.56 on a loaded CI machine while the windows around it matched at 0.9+.
+ */
+function expectChromiumHeardNode(
+  call: ChromiumCallResult,
+  outbound: ReturnType<typeof scoreCall>['outbound'],
+) {
+  const inbound = call.pageInbound;
+  expect(inbound).not.toBeNull();
+  expect(inbound?.packetsReceived).toBeGreaterThan(150);
+  expect((inbound?.concealedSamples ?? 0) / (inbound?.totalSamplesReceived ?? 1)).toBeLessThan(0.1);
+  expect(outbound.quarterMedian).toBeGreaterThanOrEqual(0.75);
 }
 
 describe.runIf(chromiumAvailable())('WebRtcTransport with headless Chromium', () => {
@@ -38,7 +59,7 @@ describe.runIf(chromiumAvailable())('WebRtcTransport with headless Chromium', ()
     // Playout figure (printed as chromium→node) depends on arrival timing and is reported, not asserted:
     // on a machine with load average ~16 on 2 cores it fell to 0.42–0.47 (see docs/webrtc.md).
     expect(sent.perSecond).toBeGreaterThanOrEqual(0.6);
-    expect(outbound.perSecond).toBeGreaterThanOrEqual(0.6);
+    expectChromiumHeardNode(call, outbound);
     expect(call.nodeStats.inbound?.packetsReceived).toBeGreaterThan(150);
     expect(call.nodeStats.inbound?.packetsLost).toBe(0);
     expect(call.nodeStats.candidatePair?.localCandidateType).toBe('host');
@@ -57,7 +78,7 @@ describe.runIf(chromiumAvailable())('WebRtcTransport with headless Chromium', ()
     expect(call.negotiated.audioLevelExtensionId).toBeGreaterThanOrEqual(1);
     const { outbound, sent } = scoreCall('node offers', call);
     expect(sent.perSecond).toBeGreaterThanOrEqual(0.6);
-    expect(outbound.perSecond).toBeGreaterThanOrEqual(0.6);
+    expectChromiumHeardNode(call, outbound);
     expect(call.nodeStats.inbound?.packetsReceived).toBeGreaterThan(150);
   }, 60_000);
 });

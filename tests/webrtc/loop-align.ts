@@ -68,13 +68,15 @@ export function loopAlignedCorrelation(
 /**
  * Aligns each `segmentSamples` window of `rec` on its own (a jitter buffer that stretches or a
  * capture that restarts its loop moves the alignment during a call) and averages the correlations
- * of windows that carry signal (RMS above −50 dBFS).
+ * and the median of windows that carry signal (RMS above −50 dBFS). The median is what a listener
+ * judges: one window that straddles a time-stretch of the peer's jitter buffer scores low however
+ * well the rest of the call is heard.
  */
 export function segmentedLoopCorrelation(
   ref: Float32Array,
   rec: Float32Array,
   segmentSamples: number,
-): { mean: number; segments: number[] } {
+): { mean: number; median: number; segments: number[] } {
   const segments: number[] = [];
   for (let start = 0; start + segmentSamples <= rec.length; start += segmentSamples) {
     const part = rec.subarray(start, start + segmentSamples);
@@ -84,5 +86,9 @@ export function segmentedLoopCorrelation(
     segments.push(loopAlignedCorrelation(ref, part).correlation);
   }
   const mean = segments.length ? segments.reduce((s, c) => s + c, 0) / segments.length : 0;
-  return { mean, segments };
+  const sorted = [...segments].sort((a, b) => a - b);
+  const half = sorted.length >> 1;
+  const median =
+    sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
+  return { mean, median, segments };
 }
