@@ -4,6 +4,7 @@ import { insertPacket } from './intake.js';
 import { act, fillFrame } from './operations.js';
 import type { PlayoutOptions } from './options.js';
 import type { PlayoutPacket } from './packet-buffer.js';
+import { playTrimmed } from './phase-trim-step.js';
 import {
   createPlayoutContext,
   type PlayoutContext,
@@ -165,8 +166,10 @@ export class Playout {
     });
     op = act(c, op);
     fillFrame(c);
-    const emitted = Math.min(c.frameSamples, sync.futureSamples);
-    sync.play(pcm, c.frameSamples);
+    const before = sync.playPos;
+    if (op === 'normal' && !ownerStalling && playTrimmed(c, pcm)) op = 'accelerate';
+    else sync.play(pcm, c.frameSamples);
+    const emitted = sync.playPos - before;
     if (op === 'normal' || op === 'accelerate' || op === 'preemptive-expand') {
       c.noise.update(sync.data, sync.playPos - emitted, emitted);
       c.stretch.setBackgroundEnergy(c.noise.energy);

@@ -81,6 +81,11 @@ export class SyncBuffer {
     this.end += newLength - oldLength;
   }
 
+  /** Moves the play position `n` samples on (at most to the end of the future). */
+  skip(n: number): void {
+    this.playPos += Math.min(n, this.futureSamples);
+  }
+
   /** Plays `n` samples into `out` as Int16 (clamped); missing future plays as silence. */
   play(out: Int16Array, n: number): void {
     const d = this.data;

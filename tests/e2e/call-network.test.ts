@@ -42,7 +42,9 @@ describe('simulated calls', () => {
       jitterMs: 30,
       red: true,
     });
-    expect(windowedCorrelation(await sentA(), clean.b.heard, 8000)).toBeGreaterThan(0.98);
+    // 0.983 before the playout trimmed phase in quiet pulls (a 2.5 % resample moves the lag inside some
+    // 100 ms windows, which a one-lag window scores and a listener does not hear), 0.979 after.
+    expect(windowedCorrelation(await sentA(), clean.b.heard, 8000)).toBeGreaterThan(0.975);
     expect(clean.b.finalStats.mos.mos).toBeGreaterThan(4.2);
     expect(clean.b.finalStats.mos.mos).toBeGreaterThan(lossy.b.finalStats.mos.mos + 0.2);
     const concealed = (c: typeof red) => c.b.finalStats.playout.concealedSamples;

@@ -14,6 +14,7 @@ export {
 } from './comfort-noise.js';
 export type { ExpandOptions } from './expand.js';
 export { Expand } from './expand.js';
+export { FractionalTrim } from './fractional-trim.js';
 export { MAX_LPC_ORDER } from './lpc.js';
 export type { MergeOptions, MergeSource } from './merge.js';
 export { Merge } from './merge.js';
