@@ -1,5 +1,6 @@
 import { stretchLimits } from './decision.js';
 import { decodeNext } from './decode-step.js';
+import { deadlineShift } from './dsp/time-stretch.js';
 import type { PlayoutContext } from './playout-context.js';
 
 /** Decoded audio a time-stretch works on, ms. */
@@ -61,13 +62,4 @@ export function timeStretch(
     c.delaySamples += moved;
   }
   return op;
-}
-
-/**
- * How far the next packet's deadline moves when the future grows by `delta` samples: the delay the
- * playout steers is to the pull that needs the packet, which moves by whole pulls.
- */
-function deadlineShift(phase: number, delta: number, frame: number): number {
-  const after = (((phase + delta) % frame) + frame) % frame;
-  return delta - after + phase;
 }

@@ -9,8 +9,8 @@ const WINDOW_HALF_WIDTH = TAPS / 2 + 0.5;
  * interpolation, 8 taps) so `frameSamples + trimSamples` input samples become `frameSamples` output
  * samples, a speed-up of `trimSamples / frameSamples` for 10 ms. Unlike a time-stretch it removes any
  * number of samples, not whole pitch periods, so it can take away the part of a pull that a packet
- * boundary falls into; at 1.25 % per pull the pitch moves by 21 cents, below what a listener notices
- * in speech. The first output sample is the first input sample and the next pull continues exactly
+ * boundary falls into; at 2.5 % (`trimSamples = frameSamples / 40`) the pitch moves by 43 cents for
+ * those 10 ms. The first output sample is the first input sample and the next pull continues exactly
  * where this one ended, so trimmed and plain pulls join without a seam. Allocation-free after
  * construction.
  */

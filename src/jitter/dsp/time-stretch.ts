@@ -179,9 +179,19 @@ export class TimeStretch {
 
 /** Cost of growing the future by `delta` samples against `a`: deadline miss plus resulting phase. */
 function alignmentCost(a: StretchAlignment, delta: number): number {
-  const frame = a.frameSamples;
-  const after = (((a.phaseSamples + delta) % frame) + frame) % frame;
-  return Math.abs(delta - after + a.phaseSamples - a.wantedSamples) + after;
+  const shift = deadlineShift(a.phaseSamples, delta, a.frameSamples);
+  return Math.abs(shift - a.wantedSamples) + (a.phaseSamples + delta - shift);
+}
+
+/**
+ * How far the next packet's deadline moves, samples, when the future grows by `delta` samples with
+ * the packet boundary `phase` samples into its frame: deadlines sit on frame starts, so it moves by
+ * whole frames (`delta − phase' + phase`, see {@link StretchAlignment}).
+ * @internal
+ */
+export function deadlineShift(phase: number, delta: number, frame: number): number {
+  const after = (((phase + delta) % frame) + frame) % frame;
+  return delta - after + phase;
 }
 
 function checkOut(out: Float32Array, needed: number): void {
