@@ -59,7 +59,11 @@ export interface DecisionInput {
   readonly lastOperation: PlayoutOperation;
   /** Samples concealed (expand) or noise generated since real audio last played. */
   readonly generatedSamples: number;
-  /** Longest a concealment waits for a packet that is due later before jumping to it. */
+  /**
+   * Longest a concealment waits for a packet that is due later before jumping to it, when the rest of
+   * the gap is more than the playout delay explains (the sender's timestamps jumped). A gap the delay
+   * explains is concealed to its end: the packet plays on schedule.
+   */
   readonly maxWaitSamples: number;
   /** False while the minimum interval between two time-stretches has not passed. */
   readonly timeStretchAllowed: boolean;
@@ -107,11 +111,14 @@ export function decide(s: DecisionInput): PlayoutOperation {
   // A gap ahead that is a loss.
   if (haveFrame) return 'normal';
   if (s.lastOperation === 'expand' || s.lastOperation === 'merge') {
-    if (s.leapSamples <= s.generatedSamples || s.generatedSamples >= s.maxWaitSamples) return 'merge';
+    if (s.leapSamples <= s.generatedSamples) return 'merge';
+    // A packet back early from a long burst waits for its turn: played on arrival, it would take the
+    // following packets' margin (they are then late).
+    const remaining = s.leapSamples - s.generatedSamples;
+    if (s.generatedSamples >= s.maxWaitSamples && remaining > s.delaySamples + s.frameSamples) return 'merge';
     // Less than this pull's concealment left of the gap: concealing it all would stall the timeline
     // (adding delay) by the excess, merging now skips the rest of the concealment (removing delay).
     // Take whichever is smaller, or skip when the delay is above target anyway.
-    const remaining = s.leapSamples - s.generatedSamples;
     const room = s.frameSamples - s.futureSamples;
     if (remaining < room && s.lastOperation === 'expand') {
       if (2 * remaining <= room || s.delaySamples > s.targetDelaySamples) return 'merge';

@@ -35,6 +35,7 @@ export class DelayManager {
   readonly #dequeTransit = new Float64Array(WINDOW_CAPACITY);
   #head = 0;
   #count = 0;
+  #quantile: number;
   #intervalStartMs = Number.NaN;
   #intervalPeakMs = -1;
   #lastRelativeMs = 0;
@@ -58,6 +59,19 @@ export class DelayManager {
     const c = this.#config;
     this.#histogram = new Float64Array(Math.ceil(c.maxDelayMs / c.bucketMs) + 1);
     this.#targetMs = this.#clamp(c.startDelayMs);
+    this.#quantile = c.quantile;
+  }
+
+  /**
+   * Takes the target at `stallQuantile` instead of `quantile` while `stalling` (the receiver's own
+   * pulls keep stalling and it conceals during the stalls, spending late budget of its own).
+   * The target follows at once.
+   */
+  setReceiverStalling(stalling: boolean): void {
+    const quantile = stalling ? this.#config.stallQuantile : this.#config.quantile;
+    if (quantile === this.#quantile) return;
+    this.#quantile = quantile;
+    this.#updateTarget();
   }
 
   /** Current target delay, ms, within `[minDelayMs, maxDelayMs]`. */
@@ -111,7 +125,7 @@ export class DelayManager {
       // the target, not the tail the quantile leaves out) with the weight of half that tail, so two
       // of them lift the target to them.
       const spike = relative > this.#targetMs + SPIKE_MARGIN_MS;
-      this.#add(relative, spike ? (1 - this.#config.quantile) / 2 : 0);
+      this.#add(relative, spike ? (1 - this.#quantile) / 2 : 0);
       this.#intervalPeakMs = -1;
     } else if (arrivalMs - this.#intervalStartMs >= this.#config.intervalMs) {
       if (this.#intervalPeakMs >= 0) this.#add(this.#intervalPeakMs);
@@ -146,17 +160,22 @@ export class DelayManager {
       total += h[i];
     }
     h[bucket] += 1 - total; // keeps the mass at exactly 1 despite rounding
+    this.#updateTarget();
+  }
+
+  #updateTarget(): void {
+    // The start delay holds until the histogram has seen 300 ms of intervals (a few packets say little).
+    if (this.#entries * this.#config.intervalMs < STARTUP_MS) return;
+    const h = this.#histogram;
     let cumulative = 0;
     let index = h.length - 1;
     for (let i = 0; i < h.length; i++) {
       cumulative += h[i];
-      if (cumulative >= this.#config.quantile) {
+      if (cumulative >= this.#quantile) {
         index = i;
         break;
       }
     }
-    // The start delay holds until the histogram has seen 300 ms of intervals (a few packets say little).
-    if (this.#entries * this.#config.intervalMs < STARTUP_MS) return;
     this.#targetMs = this.#clamp((index + 1) * this.#config.bucketMs);
   }
 

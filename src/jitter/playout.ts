@@ -127,14 +127,15 @@ export class Playout {
     const pcm = out ?? this.#out;
     const sync = c.sync;
     c.stats.packetsDiscarded += c.started ? c.buffer.discardOlderThan(c.nextTs) : 0;
+    // Recurring owner stalls (the regime kept in the statistics) already spend the late budget.
+    const ownerStalling =
+      c.stallEndMs === Number.NEGATIVE_INFINITY && c.lastPullMs - c.lastStallMs < STALL_REGIME_MS;
+    c.dm.setReceiverStalling(ownerStalling);
     const raw = rawLevelSamples(c);
     c.level = LEVEL_SMOOTHING * c.level + (1 - LEVEL_SMOOTHING) * raw;
     const packetSamples = c.packetTs * c.samplesPerTs;
     const targetLevel = targetLevelSamples(c, packetSamples);
     const targetDelay = (c.dm.targetDelayMs * c.rateHz) / 1000;
-    // Recurring owner stalls (the regime kept in the statistics) already spend the late budget.
-    const ownerStalling =
-      c.stallEndMs === Number.NEGATIVE_INFINITY && c.lastPullMs - c.lastStallMs < STALL_REGIME_MS;
     c.lowMarginSamples = bandLowMarginSamples(targetDelay, c.rateHz, ownerStalling);
     if (!c.started) tryStart(c, raw, targetLevel);
     const head = c.buffer.peek();

@@ -50,6 +50,22 @@ describe('decide', () => {
     );
   });
 
+  it('after the wait runs out, keeps the schedule for a packet the network delay explains', () => {
+    // Seven packets lost, the next came early: 240 samples before its turn, less than the delay.
+    const burst = {
+      ...base,
+      next: 'future' as const,
+      lastOperation: 'expand' as const,
+      bufferLevelSamples: 200,
+    };
+    const early = { ...burst, leapSamples: 1120, generatedSamples: 880 };
+    expect(decide(early)).toBe('expand');
+    expect(decide({ ...early, generatedSamples: 1120 })).toBe('merge');
+    // A gap longer than any delay explains is a timestamp jump: jumped once the wait ran out.
+    expect(decide({ ...burst, leapSamples: 880 + 480 + 81, generatedSamples: 880 })).toBe('merge');
+    expect(decide({ ...burst, leapSamples: 880 + 480 + 81, generatedSamples: 720 })).toBe('expand');
+  });
+
   it('accelerates above the delay band and stretches below it, with hysteresis', () => {
     const { low, high } = stretchLimits(480, 8000);
     expect(low).toBe(480);

@@ -46,6 +46,19 @@ describe('DelayManager', () => {
     expect(dm.targetDelayMs).toBeLessThanOrEqual(calm + 10);
   });
 
+  it('takes the stall quantile while the receiver stalls, at once and back', () => {
+    const dm = new DelayManager(8000, { quantile: 0.6, stallQuantile: 0.99 });
+    feed(dm, 0, 3000, 60, rng(5));
+    const normal = dm.targetDelayMs;
+    dm.setReceiverStalling(true);
+    const stalling = dm.targetDelayMs;
+    expect(stalling).toBeGreaterThan(normal + 15);
+    feed(dm, 3000, 10, 60, rng(6));
+    expect(Math.abs(dm.targetDelayMs - stalling)).toBeLessThanOrEqual(4);
+    dm.setReceiverStalling(false);
+    expect(Math.abs(dm.targetDelayMs - normal)).toBeLessThanOrEqual(4);
+  });
+
   it('clamps to minDelayMs and maxDelayMs', () => {
     const lo = new DelayManager(8000, { minDelayMs: 100 });
     feed(lo, 0, 500, 0, rng(3));
@@ -57,6 +70,9 @@ describe('DelayManager', () => {
 
   it('rejects bad configuration naming the option', () => {
     expect(() => new DelayManager(8000, { quantile: 2 })).toThrow(/delay.quantile/);
+    expect(() => new DelayManager(8000, { quantile: 0.98, stallQuantile: 0.97 })).toThrow(
+      /delay.stallQuantile/,
+    );
     expect(() => new DelayManager(0)).toThrow(/clockRateHz/);
     try {
       new DelayManager(8000, { minDelayMs: 50, maxDelayMs: 10 });

@@ -151,6 +151,18 @@ describe('Playout', () => {
     expect(Math.sqrt(energy / (120 * 160))).toBeGreaterThan(1000);
   });
 
+  it('resumes after a long burst on schedule, not at the first packet back', () => {
+    // Jitter of 20 ms; eight packets lost; the first one back is fast, the next slow. Playing the
+    // fast one on arrival would leave no room for the slow one (late, concealed again).
+    const r = run(createPlayout({ codec }), {
+      packets: 400,
+      delay: (i) => (i >= 200 && i < 208 ? undefined : i % 2 === 0 ? 30 : 50),
+    });
+    expect(r.stats.concealmentEvents).toBe(1);
+    expect(r.stats.packetsLateConcealed).toBe(0);
+    expect(r.stats.packetsDiscarded).toBe(0);
+  });
+
   it('treats a sender pause with a continuing sequence as silence: no loss, no discard', () => {
     // Packets 100–199 are not sent (DTX), sequence numbers continue, timestamps jump.
     const p = createPlayout({ codec });
