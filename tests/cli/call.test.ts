@@ -98,10 +98,14 @@ describe.skipIf(!hasFfmpeg)('voxwire call with ffmpeg on 127.0.0.1', () => {
     const said = wavToInt16(await readWavFile(mediaPath('speech-a-8k.wav')));
     const got = wavToInt16(await readWavFile(heard));
     // ffmpeg starts up to ~1.5 s after we do, and the playout adds its delay. ffmpeg's -re sends in
-    // 256 ms bursts (its WAV reads), which costs some concealment: hence 0.8, not 0.9.
+    // 256 ms bursts (its WAV reads): a packet now and then comes after its turn (concealed), and the
+    // playout then trims the phase that leaves in quiet pulls, moving the waveform by up to 10 ms
+    // inside a 250 ms window scored at one lag. Four captured ffmpeg traces replayed at ten pull
+    // phases each score 0.78-0.95, median 0.83 (0.85-1.00 without the trimming); a stream that is
+    // not the speech scores below 0.3. Hence 0.7.
     const score = medianWindowCorrelation(said, got, 8000, 2500);
     console.log(`ffmpeg -> voxwire call (PCMU): median window correlation ${score.toFixed(3)}`);
-    expect(score).toBeGreaterThan(0.8);
+    expect(score).toBeGreaterThan(0.7);
   }, 30_000);
 
   it('sends Opus that ffmpeg decodes from our --sdp-out offer', async () => {
