@@ -11,7 +11,7 @@ import { readWavFile, wavToInt16, writeWavFile } from '../../src/audio/wav/index
 import { joinCommand, joinSettings } from '../../src/cli/join.js';
 import { serveSettings, startServe } from '../../src/cli/serve.js';
 import { mediaPath } from '../helpers/peers.js';
-import { medianMatchAnywhere } from './heard.js';
+import { medianMatchAnywhere, mixFit } from './heard.js';
 import { captureIo } from './io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'voxwire-serve-join-'));
@@ -94,13 +94,17 @@ describe('voxwire serve + voxwire join', () => {
       );
       expect(aHearsB).toBeGreaterThan(0.8);
       expect(bHearsA).toBeGreaterThan(0.8);
-      // C hears two talkers at once; playing one stream at a time scored 0.44 for one of them.
-      const cHeard = await heard('c-heard.wav');
-      const cHearsA = medianMatchAnywhere(a.said, cHeard, 8000);
-      const cHearsB = medianMatchAnywhere(b.said, cHeard, 8000);
-      console.log(`silent C hears A ${cHearsA.toFixed(3)} and B ${cHearsB.toFixed(3)} mixed`);
-      expect(cHearsA).toBeGreaterThan(0.55);
-      expect(cHearsB).toBeGreaterThan(0.55);
+      // C hears two talkers at once. A window of the mix correlates with one talker only as far as the
+      // other is quiet in it (the median of that per talker spread over 0.52-0.82), so each window is
+      // fitted as a weighted sum of both talkers' best-matching speech instead: measured explained
+      // 0.89-0.98, shares 0.31-0.55 each; with speech-c in B's place, 0.37-0.51 and 0.03-0.06.
+      const fit = mixFit([a.said, b.said], await heard('c-heard.wav'), 8000);
+      console.log(
+        `silent C hears A and B mixed: explained ${fit.explained.toFixed(3)}, shares ${fit.shares.map((x) => x.toFixed(3)).join(' / ')}`,
+      );
+      expect(fit.explained).toBeGreaterThan(0.75);
+      expect(fit.shares[0]).toBeGreaterThan(0.15);
+      expect(fit.shares[1]).toBeGreaterThan(0.15);
     } finally {
       await server.close();
     }
