@@ -61,8 +61,9 @@ export interface DecisionInput {
   readonly generatedSamples: number;
   /**
    * Longest a concealment waits for a packet that is due later before jumping to it, when the rest of
-   * the gap is more than the playout delay explains (the sender's timestamps jumped). A gap the delay
-   * explains is concealed to its end: the packet plays on schedule.
+   * the gap is more than the target delay (plus a pull) explains: the sender's timestamps jumped. A gap
+   * the delay explains is concealed to its end, so the packet plays on schedule. Comfort noise waits
+   * four times as long for a packet that is not on time.
    */
   readonly maxWaitSamples: number;
   /** False while the minimum interval between two time-stretches has not passed. */
@@ -115,7 +116,10 @@ export function decide(s: DecisionInput): PlayoutOperation {
     // A packet back early from a long burst waits for its turn: played on arrival, it would take the
     // following packets' margin (they are then late).
     const remaining = s.leapSamples - s.generatedSamples;
-    if (s.generatedSamples >= s.maxWaitSamples && remaining > s.delaySamples + s.frameSamples) return 'merge';
+    // Against the target, not the delay estimate: the jumped packets themselves pull the estimate up.
+    if (s.generatedSamples >= s.maxWaitSamples && !(remaining <= s.targetDelaySamples + s.frameSamples)) {
+      return 'merge';
+    }
     // Less than this pull's concealment left of the gap: concealing it all would stall the timeline
     // (adding delay) by the excess, merging now skips the rest of the concealment (removing delay).
     // Take whichever is smaller, or skip when the delay is above target anyway.

@@ -20,7 +20,8 @@ const WINDOW_CAPACITY = 1024;
  *   `forgetFactor` per entry (slow decay); a packet later than the current target enters at once,
  *   and one more than 20 ms beyond it with half the quantile's tail as weight (quick rise on spikes);
  *   the start delay holds until 300 ms of intervals were seen;
- * - target = the `quantile` of that histogram, clamped to `[minDelayMs, maxDelayMs]`.
+ * - target = the `quantile` of that histogram (`stallQuantile` while the owner's pulls keep stalling,
+ *   see {@link DelayManager.setOwnerStalling}), clamped to `[minDelayMs, maxDelayMs]`.
  *
  * No clock: arrival times are arguments (ms, any origin). Allocation-free per packet.
  */
@@ -63,11 +64,11 @@ export class DelayManager {
   }
 
   /**
-   * Takes the target at `stallQuantile` instead of `quantile` while `stalling` (the receiver's own
-   * pulls keep stalling and it conceals during the stalls, spending late budget of its own).
-   * The target follows at once.
+   * Takes the target at `stallQuantile` instead of `quantile` while `stalling` (the owner's pulls keep
+   * stalling and it conceals during the stalls, spending late budget of its own). The target follows
+   * at once.
    */
-  setReceiverStalling(stalling: boolean): void {
+  setOwnerStalling(stalling: boolean): void {
     const quantile = stalling ? this.#config.stallQuantile : this.#config.quantile;
     if (quantile === this.#quantile) return;
     this.#quantile = quantile;

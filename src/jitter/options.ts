@@ -8,14 +8,14 @@ import { invalidOption } from '../errors.js';
 export interface DelayManagerConfig {
   /**
    * Quantile of the per-interval peak relative delay taken as the target, 0.5–0.999. Default 0.975:
-   * with 20 ms intervals (about one packet each) it gives 0.2–0.6 % late loss on the bench's profiles
-   * (the margins after the target cover the rest).
+   * with 20 ms intervals (about one packet each) it gives at most 0.6 % late loss on the bench's
+   * profiles (the margins after the target cover the rest).
    */
   quantile?: number;
   /**
-   * The quantile while the receiver's own pulls keep stalling (see `Playout.pull`), `quantile`–0.999.
-   * Default 0.985: such a receiver conceals during its stalls, which spends late budget of its own
-   * (0.975 there concealed 5.1 % in the stalling bursty test, whose bound is 5 %).
+   * The quantile while the owner's pulls keep stalling (see `Playout.pull`), `quantile`–0.999. Default
+   * the larger of 0.985 and `quantile`: such an owner conceals during its stalls, which spends late
+   * budget of its own (0.975 there concealed 5.15 % in the stalling bursty test, whose bound is 5 %).
    */
   stallQuantile?: number;
   /**

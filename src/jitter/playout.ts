@@ -29,7 +29,7 @@ export interface PlayoutFrame {
 
 /** Smoothing of the buffer level per pull. */
 const LEVEL_SMOOTHING = 0.95;
-/** A concealment waits at most this long for a packet due later before jumping to it, ms. */
+/** A concealment waits at most this long before jumping a gap the target delay cannot explain (a timestamp jump), ms. */
 const MAX_WAIT_MS = 100;
 /** Headroom of the target level, ms: keeps a slow sender's drift absorbed by stretching, not underruns. */
 const LEVEL_MARGIN_MS = 5;
@@ -130,7 +130,7 @@ export class Playout {
     // Recurring owner stalls (the regime kept in the statistics) already spend the late budget.
     const ownerStalling =
       c.stallEndMs === Number.NEGATIVE_INFINITY && c.lastPullMs - c.lastStallMs < STALL_REGIME_MS;
-    c.dm.setReceiverStalling(ownerStalling);
+    c.dm.setOwnerStalling(ownerStalling);
     const raw = rawLevelSamples(c);
     c.level = LEVEL_SMOOTHING * c.level + (1 - LEVEL_SMOOTHING) * raw;
     const packetSamples = c.packetTs * c.samplesPerTs;

@@ -128,8 +128,9 @@ export function mixFit(said: Int16Array[], heard: Int16Array, sampleRateHz: numb
     const eh = dot(h, h);
     let fit = 0;
     for (let i = 0; i < m; i++) {
+      // Each talker's term of the explained energy (they sum to it); an anti-phase weight counts 0.
       fit += g[i] * rhs[i];
-      shares[i] += Math.min(1, (g[i] * g[i] * gram[i][i]) / eh) / n;
+      shares[i] += Math.max(0, (g[i] * rhs[i]) / eh) / n;
     }
     explained.push(Math.max(0, Math.min(1, fit / eh)));
   }
@@ -169,10 +170,11 @@ function dot(x: Float64Array, y: Float64Array): number {
 function solve(a: number[][], b: number[]): number[] {
   const m = b.length;
   const A = a.map((row, i) => [...row, b[i]]);
+  const tiny = 1e-9 * Math.max(...a.map((row, i) => Math.abs(row[i])));
   for (let c = 0; c < m; c++) {
     let p = c;
     for (let r = c + 1; r < m; r++) if (Math.abs(A[r][c]) > Math.abs(A[p][c])) p = r;
-    if (Math.abs(A[p][c]) < 1e-12) return b.map(() => 0);
+    if (!(Math.abs(A[p][c]) > tiny)) return b.map(() => 0);
     [A[c], A[p]] = [A[p], A[c]];
     for (let r = 0; r < m; r++) {
       if (r === c) continue;

@@ -97,7 +97,7 @@ describe('voxwire serve + voxwire join', () => {
       // C hears two talkers at once. A window of the mix correlates with one talker only as far as the
       // other is quiet in it (the median of that per talker spread over 0.52-0.82), so each window is
       // fitted as a weighted sum of both talkers' best-matching speech instead: measured explained
-      // 0.89-0.98, shares 0.31-0.55 each; with speech-c in B's place, 0.37-0.51 and 0.03-0.06.
+      // 0.91-1.00, shares 0.36-0.56 each; with speech-c in B's place, 0.45-0.55 and 0.04-0.07.
       const fit = mixFit([a.said, b.said], await heard('c-heard.wav'), 8000);
       console.log(
         `silent C hears A and B mixed: explained ${fit.explained.toFixed(3)}, shares ${fit.shares.map((x) => x.toFixed(3)).join(' / ')}`,

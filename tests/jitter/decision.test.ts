@@ -64,6 +64,10 @@ describe('decide', () => {
     // A gap longer than any delay explains is a timestamp jump: jumped once the wait ran out.
     expect(decide({ ...burst, leapSamples: 880 + 480 + 81, generatedSamples: 880 })).toBe('merge');
     expect(decide({ ...burst, leapSamples: 880 + 480 + 81, generatedSamples: 720 })).toBe('expand');
+    // The jumped packets pull the delay estimate up; the target decides.
+    expect(decide({ ...burst, leapSamples: 880 + 480 + 81, generatedSamples: 880, delaySamples: 4000 })).toBe(
+      'merge',
+    );
   });
 
   it('accelerates above the delay band and stretches below it, with hysteresis', () => {

@@ -50,12 +50,12 @@ describe('DelayManager', () => {
     const dm = new DelayManager(8000, { quantile: 0.6, stallQuantile: 0.99 });
     feed(dm, 0, 3000, 60, rng(5));
     const normal = dm.targetDelayMs;
-    dm.setReceiverStalling(true);
+    dm.setOwnerStalling(true);
     const stalling = dm.targetDelayMs;
     expect(stalling).toBeGreaterThan(normal + 15);
     feed(dm, 3000, 10, 60, rng(6));
     expect(Math.abs(dm.targetDelayMs - stalling)).toBeLessThanOrEqual(4);
-    dm.setReceiverStalling(false);
+    dm.setOwnerStalling(false);
     expect(Math.abs(dm.targetDelayMs - normal)).toBeLessThanOrEqual(4);
   });
 
@@ -73,6 +73,7 @@ describe('DelayManager', () => {
     expect(() => new DelayManager(8000, { quantile: 0.98, stallQuantile: 0.97 })).toThrow(
       /delay.stallQuantile/,
     );
+    expect(() => new DelayManager(8000, { quantile: 0.99 })).not.toThrow(); // stallQuantile follows it
     expect(() => new DelayManager(0)).toThrow(/clockRateHz/);
     try {
       new DelayManager(8000, { minDelayMs: 50, maxDelayMs: 10 });
