@@ -71,7 +71,7 @@ export const PROFILES: Profile[] = [
 ];
 
 /** Mean time the on-time packets would wait at a fixed delay `d` beyond the fastest packet, ms. */
-function oracleWaitMs(packets: PacketRecord[], d: number): number {
+export function oracleWaitMs(packets: PacketRecord[], d: number): number {
   let min = Number.POSITIVE_INFINITY;
   for (const p of packets) if (p.arrivalMs !== undefined) min = Math.min(min, p.arrivalMs - p.sentMs);
   let sum = 0;
