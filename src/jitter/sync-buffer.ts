@@ -1,3 +1,5 @@
+import { floatSampleToInt16 } from '../audio/pcm.js';
+
 /**
  * Decoded audio around the play point (NetEQ's SyncBuffer), Float32 at full scale 1: the history
  * already played (what concealment extrapolates from) and the future not yet played (what
@@ -90,10 +92,7 @@ export class SyncBuffer {
   play(out: Int16Array, n: number): void {
     const d = this.data;
     const available = Math.min(n, this.futureSamples);
-    for (let i = 0; i < available; i++) {
-      const v = Math.round(d[this.playPos + i] * 32768);
-      out[i] = Math.min(32767, Math.max(-32768, v));
-    }
+    for (let i = 0; i < available; i++) out[i] = floatSampleToInt16(d[this.playPos + i]);
     out.fill(0, available, n);
     this.playPos += available;
   }

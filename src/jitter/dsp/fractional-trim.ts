@@ -1,3 +1,5 @@
+import { floatSampleToInt16 } from '../../audio/pcm.js';
+
 /** Taps of the interpolation kernel: 3 before the sample position, 4 after (with the sample itself). */
 const TAPS = 8;
 const TAPS_BEFORE = 3;
@@ -67,8 +69,7 @@ export class FractionalTrim {
       const k = i * TAPS;
       let v = 0;
       for (let j = 0; j < TAPS; j++) v += h[k + j] * data[from + j];
-      const s = Math.round(v * 32768);
-      out[i] = Math.min(32767, Math.max(-32768, s));
+      out[i] = floatSampleToInt16(v);
     }
   }
 }
